@@ -13,6 +13,7 @@ from hepatrial.clinical.eligibility import (
     EligibilityStatus,
     evaluate_eligibility,
 )
+from hepatrial.clinical.infusion import infusion_check, infusion_plan
 from hepatrial.clinical.labs import LabFlag, LabValue, standardize_lab, standardize_panel
 from hepatrial.clinical.panels import ScoredPanels, score_panels
 from hepatrial.clinical.scores import (
@@ -60,6 +61,8 @@ __all__ = [
     "dose_check",
     "evaluate_eligibility",
     "from_canonical",
+    "infusion_check",
+    "infusion_plan",
     "lab_test",
     "meld",
     "meld_3",
