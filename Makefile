@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The EDC tests run twice: on the embedded SQLite, then on this PostgreSQL server.
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test lint typecheck contracts unit bench clean
 
@@ -24,7 +26,15 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports
 
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not postgres"
+	@if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' '$(PG_URL)' 2>/dev/null; then \
+		echo "== EDC tests again on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL='$(PG_URL)' $(BIN)/pytest tests/edc -p no:cacheprovider; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_URL); CI must run the PostgreSQL tests" >&2; exit 1; \
+	else \
+		echo "WARNING: PostgreSQL is not reachable at $(PG_URL): its tests did NOT run" >&2; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scores.py

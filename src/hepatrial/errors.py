@@ -11,11 +11,15 @@ import math
 from collections.abc import Sequence
 
 __all__ = [
+    "AccessDeniedError",
+    "ConflictError",
     "HepatrialError",
     "InputError",
     "LimitError",
     "ProtocolError",
+    "StudyLockedError",
     "UnitError",
+    "WorkflowError",
     "describe",
 ]
 
@@ -76,3 +80,20 @@ class ProtocolError(HepatrialError):
         self.source = source
         listing = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{source}: {len(self.problems)} problem(s)\n{listing}")
+
+
+class WorkflowError(HepatrialError):
+    """An action is not allowed in the participant's or the study's current state
+    (e.g. randomization before consent and confirmed eligibility)."""
+
+
+class ConflictError(HepatrialError):
+    """Someone else changed the record since it was read: the edit is refused, never merged."""
+
+
+class AccessDeniedError(HepatrialError):
+    """The user's role may not perform the action or see the data."""
+
+
+class StudyLockedError(WorkflowError):
+    """The study database is locked: no write is accepted until it is unlocked with a reason."""

@@ -1,5 +1,20 @@
-"""Trial mechanics that follow from the protocol: the visit schedule and its windows."""
+"""Trial mechanics that follow from the protocol: randomization, the visit schedule and windows."""
 
+from hepatrial.design.randomization import (
+    LIST_FORMAT,
+    LIST_MARGIN,
+    AllocationList,
+    AllocationSlot,
+    ArmImbalance,
+    ImbalanceMeasure,
+    MinimizationResult,
+    RandomizationParams,
+    Scheme,
+    StratumKey,
+    allocation_list,
+    minimization_assign,
+    verify_commitment,
+)
 from hepatrial.design.schedule import (
     ScheduledVisit,
     VisitWindow,
@@ -12,10 +27,23 @@ from hepatrial.design.schedule import (
 )
 
 __all__ = [
+    "LIST_FORMAT",
+    "LIST_MARGIN",
+    "AllocationList",
+    "AllocationSlot",
+    "ArmImbalance",
+    "ImbalanceMeasure",
+    "MinimizationResult",
+    "RandomizationParams",
     "ScheduledVisit",
+    "Scheme",
+    "StratumKey",
     "VisitWindow",
     "WindowPosition",
+    "allocation_list",
+    "minimization_assign",
     "study_day",
+    "verify_commitment",
     "visit_for_date",
     "visit_schedule",
     "visit_window",

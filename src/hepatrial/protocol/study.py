@@ -156,10 +156,16 @@ class Masking(Frozen):
     registered_parties: tuple[MaskedParty, ...] = ()
     masked_roles: tuple[Role, ...]
     unblinded_roles: tuple[Role, ...]
+    unmasked_after_lock: tuple[Role, ...] = ()
 
     @model_validator(mode="after")
     def _roles_partitioned(self) -> Self:
         problems: list[Problem] = []
+        problems += [
+            problem(("unmasked_after_lock", i), "a role in masked_roles", role)
+            for i, role in enumerate(self.unmasked_after_lock)
+            if role not in self.masked_roles
+        ]
         wanted = _MASKED_PARTIES[self.registered]
         if len(set(self.registered_parties)) != wanted:
             problems.append(
@@ -195,8 +201,14 @@ class Masking(Frozen):
         raise_problems("Masking", problems)
         return self
 
-    def is_masked(self, role: Role) -> bool:
-        """Whether users with ``role`` must not see the allocation."""
+    def is_masked(self, role: Role, *, locked: bool = False) -> bool:
+        """Whether users with ``role`` must not see the allocation.
+
+        ``locked`` says whether the study database is locked: roles listed in
+        ``unmasked_after_lock`` (the trial statistician, by default) see arms only then.
+        """
+        if locked and role in self.unmasked_after_lock:
+            return False
         return role not in self.unblinded_roles
 
 

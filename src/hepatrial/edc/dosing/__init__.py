@@ -1,0 +1,1 @@
+"""Dosing: cell-product lots and infusions."""

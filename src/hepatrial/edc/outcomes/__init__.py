@@ -1,0 +1,1 @@
+"""Outcomes: decompensation events, deaths and liver transplants."""

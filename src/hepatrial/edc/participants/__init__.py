@@ -1,0 +1,1 @@
+"""Participants: identification, consent, screening and eligibility, status through the trial."""

@@ -1,0 +1,1 @@
+"""Data queries raised by rules or people, with respond, resolve and close."""

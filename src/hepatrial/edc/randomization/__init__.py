@@ -1,0 +1,1 @@
+"""Randomization: the concealed allocation list, allocations and emergency unblinding."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RandomizationConfig(AppConfig):
+    name = "hepatrial.edc.randomization"
+    label = "randomization"

@@ -1,0 +1,1 @@
+"""Safety: adverse events and serious adverse events with their reporting clock."""

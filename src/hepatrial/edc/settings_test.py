@@ -1,0 +1,12 @@
+"""Settings for the test suite: a throw-away data directory and a fast password hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("HEPATRIAL_DATA_DIR", tempfile.mkdtemp(prefix="hepatrial-test-"))
+
+from hepatrial.edc.settings import *  # noqa: F403
+
+# Hashing cost is not under test; the production hasher (PBKDF2) is the settings default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

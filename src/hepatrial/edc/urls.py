@@ -1,0 +1,6 @@
+"""URL configuration. The admin serves reference data only (users, sites, lots)."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [path("admin/", admin.site.urls)]
