@@ -96,9 +96,9 @@ def test_the_same_seed_gives_the_same_list_and_commitment(seed: int) -> None:
 @given(seed=seeds, other=seeds)
 def test_different_seeds_give_different_lists(seed: int, other: int) -> None:
     assume(seed != other)
-    # 44 slots in blocks of 2 or 4 admit far more than 2**30 orders; a repeat is negligible.
-    first = allocation_list(PROTOCOL, seed=seed).slots
-    second = allocation_list(PROTOCOL, seed=other).slots
+    # Two independent 200-slot lists in blocks of 2 or 4 agree with probability below 2**-100.
+    first = allocation_list(PROTOCOL, seed=seed, size_per_stratum=200).slots
+    second = allocation_list(PROTOCOL, seed=other, size_per_stratum=200).slots
     assert [s.arm for s in first] != [s.arm for s in second]
 
 
@@ -174,9 +174,9 @@ def test_strata_are_the_cartesian_product_of_the_factor_levels() -> None:
 
 @given(seed=seeds)
 def test_each_stratum_has_its_own_sequence_independent_of_the_others(seed: int) -> None:
-    two_sites = allocation_list(params(strata=(SITE,)), seed=seed, size_per_stratum=30)
+    two_sites = allocation_list(params(strata=(SITE,)), seed=seed, size_per_stratum=200)
     three = Stratum(code="SITE", label="Site", levels=("A", "B", "C"))
-    three_sites = allocation_list(params(strata=(three,)), seed=seed, size_per_stratum=30)
+    three_sites = allocation_list(params(strata=(three,)), seed=seed, size_per_stratum=200)
     site_a = two_sites.stratum_slots({"SITE": "A"})
     assert site_a == three_sites.stratum_slots({"SITE": "A"})
     assert [s.arm for s in site_a] != [s.arm for s in two_sites.stratum_slots({"SITE": "B"})]

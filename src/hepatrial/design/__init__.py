@@ -1,4 +1,5 @@
-"""Trial mechanics that follow from the protocol: randomization, the visit schedule and windows."""
+"""Trial mechanics that follow from the protocol: randomization, the visit schedule and windows,
+and the participant's workflow."""
 
 from hepatrial.design.randomization import (
     LIST_FORMAT,
@@ -25,10 +26,13 @@ from hepatrial.design.schedule import (
     visit_window,
     window_position,
 )
+from hepatrial.design.workflow import TERMINAL, TRANSITIONS, Status, next_status
 
 __all__ = [
     "LIST_FORMAT",
     "LIST_MARGIN",
+    "TERMINAL",
+    "TRANSITIONS",
     "AllocationList",
     "AllocationSlot",
     "ArmImbalance",
@@ -37,11 +41,13 @@ __all__ = [
     "RandomizationParams",
     "ScheduledVisit",
     "Scheme",
+    "Status",
     "StratumKey",
     "VisitWindow",
     "WindowPosition",
     "allocation_list",
     "minimization_assign",
+    "next_status",
     "study_day",
     "verify_commitment",
     "visit_for_date",

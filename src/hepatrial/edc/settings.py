@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hepatrial.edc.outcomes",
     "hepatrial.edc.safety",
     "hepatrial.edc.queries",
+    "hepatrial.edc.casebooks",
 ]
 
 MIDDLEWARE = [
@@ -146,3 +147,4 @@ DEFAULT_FROM_EMAIL = os.environ.get("HEPATRIAL_FROM_EMAIL", "hepatrial@localhost
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = True
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is evidence, not an undo button
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True  # a reason is never truncated

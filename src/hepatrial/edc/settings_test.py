@@ -10,3 +10,7 @@ from hepatrial.edc.settings import *  # noqa: F403
 # Hashing cost is not under test; the production hasher (PBKDF2) is the settings default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Parallel test runs against one PostgreSQL server each need their own test database.
+if os.environ.get("HEPATRIAL_TEST_DB"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["HEPATRIAL_TEST_DB"]}  # noqa: F405

@@ -31,8 +31,18 @@ REVEALING_FIELDS = frozenset(
         "target_cells",
         "delivered_cells",
         "volume_ml",
+        "planned_volume_ml",
         "delivered_volume_ml",
         "viable_concentration_per_ml",
+        # the allocation list: block number and size predict the end of a block; the seed
+        # (encrypted) regenerates the whole list
+        "block",
+        "block_size",
+        "seed_encrypted",
+        # an infusion's start and stop times give its duration, which tracks the volume (3x
+        # in the higher arm); masked users see the infusion date only
+        "started_at",
+        "stopped_at",
     }
 )
 

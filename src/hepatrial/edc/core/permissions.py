@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hepatrial.errors import AccessDeniedError
+from hepatrial.protocol import ROLES
 
 SITE_ROLES = frozenset({"investigator", "coordinator"})
 
@@ -23,24 +24,45 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "participant.consent": SITE_ROLES,
     "participant.screen": SITE_ROLES,
     "participant.attest": frozenset({"investigator"}),
+    "participant.eligibility": frozenset({"investigator"}),
     "participant.status": SITE_ROLES,
     "participant.pii.view": SITE_ROLES,
+    "participant.view": frozenset(
+        {
+            "investigator",
+            "coordinator",
+            "monitor",
+            "statistician",
+            "dsmb",
+            "data_manager",
+            "pharmacist",
+        }
+    ),
     "casebook.sign": frozenset({"investigator"}),
     # randomization and dosing
     "randomization.generate": frozenset({"admin"}),
     "participant.randomize": frozenset({"investigator", "coordinator", "pharmacist"}),
     "unblinding.request": frozenset({"investigator"}),
+    "unblinding.view": frozenset(ROLES),  # who, when and why; the arm only where visible
     "lot.manage": frozenset({"pharmacist"}),
     "infusion.record": frozenset({"pharmacist"}),
     # follow-up data
     "visit.record": SITE_ROLES,
+    # the schedule is placed when the pharmacist records the first infusion
+    "visit.plan": SITE_ROLES | {"pharmacist"},
+    "visit.refresh": SITE_ROLES | {"admin", "data_manager"},
     "crf.enter": SITE_ROLES,
     "event.record": SITE_ROLES,
+    "event.view": SITE_ROLES | {"monitor", "dsmb", "data_manager"},
     "ae.record": SITE_ROLES,
+    "ae.view": SITE_ROLES | {"monitor", "dsmb", "data_manager"},
+    "sae.report": SITE_ROLES,
     # data review
     "query.raise": frozenset({"monitor", "data_manager", "investigator", "coordinator"}),
     "query.respond": SITE_ROLES,
     "query.resolve": frozenset({"monitor", "data_manager"}),
+    "query.close": frozenset({"monitor", "data_manager"}),
+    "query.view": SITE_ROLES | {"monitor", "data_manager"},
     "tabulation.read": frozenset(
         {
             "investigator",

@@ -54,6 +54,29 @@ def _ensure_writable() -> None:
     study_ensure_unlocked()
 
 
+# The apps whose records make up a participant's casebook. Data queries and the signatures
+# themselves are about the casebook, not in it, so they do not void a signature.
+CASEBOOK_APPS = frozenset(
+    {"participants", "randomization", "dosing", "visits", "crfs", "outcomes", "safety"}
+)
+
+
+def _void_signatures(instance: models.Model, user: Any) -> None:
+    """Any write to a participant's casebook data voids their casebook signature (11.10(e))."""
+    meta = instance._meta
+    if meta.app_label not in CASEBOOK_APPS:
+        return
+    participant_id = instance.pk if meta.label == "participants.Participant" else None
+    participant_id = getattr(instance, "participant_id", participant_id)
+    if participant_id is None:
+        return
+    from hepatrial.edc.casebooks.services import signatures_void_after_change
+
+    signatures_void_after_change(
+        participant_id=participant_id, user=user, what=f"{meta.label} {instance.pk}"
+    )
+
+
 def record_create(model: type[M], *, user: Any, **fields: Any) -> M:
     """Create, validate and save a trial record as ``user`` (first entry needs no reason)."""
     _ensure_writable()
@@ -61,6 +84,7 @@ def record_create(model: type[M], *, user: Any, **fields: Any) -> M:
     validate(instance)
     instance._history_user = user  # type: ignore[attr-defined]
     instance.save()
+    _void_signatures(instance, user)
     return instance
 
 
@@ -108,6 +132,7 @@ def record_update(
     instance._history_user = user  # type: ignore[attr-defined]
     instance._change_reason = why  # type: ignore[attr-defined]
     instance.save()
+    _void_signatures(instance, user)
     return instance
 
 
@@ -125,4 +150,5 @@ def record_void(
     instance._history_user = user  # type: ignore[attr-defined]
     instance._change_reason = f"voided: {why}"  # type: ignore[attr-defined]
     instance.save()
+    _void_signatures(instance, user)
     return instance

@@ -24,13 +24,21 @@ def _revealing_columns() -> list[str]:
     ]
 
 
+# Identifiers are stored encrypted; even their ciphertext and keyed hash stay out of exports,
+# which the registration's no-sharing plan requires to be de-identified.
+IDENTIFIER_COLUMNS = tuple(
+    f"participants.PersonalIdentifiers.{name}"
+    for name in ("name_token", "phone_token", "national_id_token", "national_id_hmac")
+)
+
+
 def audit_trail_export(*, username: str, path: str | Path) -> int:
     """Export the whole trail to ``path`` for ``username``; the export itself is audited."""
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise InputError(field="--as", expected="an active account", received=username)
     require(user, "audit.export")
-    redact = [] if allocation_visible(user) else _revealing_columns()
+    redact = [*IDENTIFIER_COLUMNS, *([] if allocation_visible(user) else _revealing_columns())]
     target = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.resolve().parent)
     try:
