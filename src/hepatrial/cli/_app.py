@@ -24,6 +24,7 @@ app.command("demo")(demo_cmd.demo)
 app.command("init")(edc_cmd.init)
 app.add_typer(edc_cmd.audit_app, name="audit")
 app.add_typer(randomization_cmd.app, name="randomization")
+app.add_typer(edc_cmd.jobs_app, name="jobs")
 
 
 def main() -> None:

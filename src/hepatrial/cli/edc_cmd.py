@@ -93,3 +93,37 @@ def export(
 
     lines = audit_trail_export(username=as_user, path=output)
     Console(highlight=False, stderr=True).print(f"{lines} lines written to {output}")
+
+
+jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
+
+
+@jobs_app.command("daily")
+def daily(
+    as_user: str = typer.Option(..., "--as", help="The account the job acts as (data manager)."),
+    today: str = typer.Option(None, "--today", help="The day to run for (YYYY-MM-DD)."),
+    data_dir: Path = DATA_DIR,
+    database_url: str = DATABASE_URL,
+) -> None:
+    """Move visits to due and overdue; e-mail overdue visits and SAE reports coming due."""
+    import datetime as dt
+
+    _django(data_dir, database_url)
+    from django.utils import timezone
+
+    from hepatrial.edc.accounts.models import User
+    from hepatrial.edc.jobs import daily_jobs_run
+    from hepatrial.errors import InputError
+
+    user = User.objects.filter(username=as_user, is_active=True).first()
+    if user is None:
+        raise InputError(field="--as", expected="an active account", received=as_user)
+    try:
+        day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    except ValueError:
+        raise InputError(field="--today", expected="a date YYYY-MM-DD", received=today) from None
+    run = daily_jobs_run(user=user, today=day, now=timezone.now())
+    Console(highlight=False).print(
+        f"{day}: {run.overdue} visits became overdue; "
+        f"{run.overdue_emails + run.sae_emails} e-mails sent"
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from hepatrial.design.workflow import Status, next_status
 from hepatrial.edc.core.permissions import require
 from hepatrial.edc.core.services import record_create, record_update, require_reason
 from hepatrial.edc.participants.models import Participant
@@ -75,7 +76,26 @@ def visit_record(
         changes=changes,
     )
     done_visits_sync(locked.participant, user)
+    _start_follow_up(locked.participant, updated, user)
     return updated
+
+
+def _start_follow_up(participant: Participant, visit: Visit, user: Any) -> None:
+    """The first visit after day 0 starts the participant's follow-up (workflow: infused →
+    in follow-up)."""
+    current = Participant.objects.select_for_update().get(pk=participant.pk)
+    if current.status != Status.INFUSED or current.day0 is None or visit.actual_date is None:
+        return
+    if visit.actual_date <= current.day0:
+        return
+    record_update(
+        Participant,
+        current.pk,
+        user=user,
+        expected_version=current.version,
+        reason=f"follow-up started: visit {visit.code} on {visit.actual_date.isoformat()}",
+        changes={"status": next_status(current.status, "start follow-up")},
+    )
 
 
 @transaction.atomic
