@@ -127,3 +127,20 @@ def daily(
         f"{day}: {run.overdue} visits became overdue; "
         f"{run.overdue_emails + run.sae_emails} e-mails sent"
     )
+
+
+def backup(
+    output: Path = typer.Option(..., "--output", help="The backup file to write."),
+    data_dir: Path = DATA_DIR,
+) -> None:
+    """Copy the embedded SQLite database consistently while it is in use (SQLite's backup API).
+
+    For PostgreSQL use pg_dump; see docs/operations.md.
+    """
+    _django(data_dir, None)
+    from hepatrial.edc.backup import sqlite_backup
+
+    entries = sqlite_backup(output)
+    Console(highlight=False).print(
+        f"backup written to {output} ({entries} audit entries, chain intact)"
+    )

@@ -151,3 +151,21 @@ def test_a_locked_study_refuses_every_write_until_unlocked(users: Any, site: Any
         changes={"name": "Late"},
     )  # fmt: skip
     assert audit_verify().ok
+
+
+def test_sign_ins_sign_outs_and_failed_sign_ins_are_in_the_chained_trail(
+    users: Any, client: Any
+) -> None:
+    from hepatrial.edc.core.models import AccessEvent
+
+    assert not client.login(username="monitor", password="not-the-password")
+    assert client.login(username="monitor", password="Correct-Horse-42")
+    client.logout()
+    actions = list(
+        AccessEvent.objects.filter(username="monitor")
+        .order_by("at")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["sign-in failed", "sign-in", "sign-out"]
+    assert "not-the-password" not in str(list(AccessEvent.objects.values()))
+    assert audit_verify().ok

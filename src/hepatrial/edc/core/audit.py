@@ -121,9 +121,29 @@ def _on_history(sender: Any, history_instance: models.Model, **kwargs: Any) -> N
     audit_append(history_instance)
 
 
+def _on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record_access(username=user.get_username(), action="sign-in")
+
+
+def _on_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        record_access(username=user.get_username(), action="sign-out")
+
+
+def _on_sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+    # Only the username is kept: the password tried never enters the trail.
+    record_access(username=str(credentials.get("username", "")), action="sign-in failed")
+
+
 def connect() -> None:
-    """Chain every history row simple-history writes (called once from ``CoreConfig.ready``)."""
+    """Chain every history row simple-history writes, and every sign-in, sign-out and failed
+    sign-in (ICH E6(R3) 4.2.2(a)(i)); called once from ``CoreConfig.ready``."""
+    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
     post_create_historical_record.connect(_on_history, dispatch_uid="hepatrial-audit-chain")
+    user_logged_in.connect(_on_sign_in, dispatch_uid="hepatrial-sign-in")
+    user_logged_out.connect(_on_sign_out, dispatch_uid="hepatrial-sign-out")
+    user_login_failed.connect(_on_sign_in_failed, dispatch_uid="hepatrial-sign-in-failed")
 
 
 @dataclass(frozen=True, slots=True)

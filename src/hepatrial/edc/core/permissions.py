@@ -97,3 +97,16 @@ def require(user: Any, action: str) -> None:
             expected=f"a user with role {roles}",
             received=f"role {role_of(user) or 'none'}",
         )
+
+
+def permission_matrix_markdown() -> str:
+    """The roles × actions table of ``docs/edc.md``, generated so the document cannot drift."""
+    from hepatrial.protocol import ROLES
+
+    header = "| action | " + " | ".join(ROLES) + " |"
+    rule = "|---|" + "---|" * len(ROLES)
+    rows = [
+        f"| `{action}` | " + " | ".join("✓" if r in roles else "" for r in ROLES) + " |"
+        for action, roles in PERMISSIONS.items()
+    ]
+    return "\n".join([header, rule, *rows])
