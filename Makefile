@@ -29,7 +29,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -m "not postgres"
 	@if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' '$(PG_URL)' 2>/dev/null; then \
 		echo "== EDC tests again on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL='$(PG_URL)' $(BIN)/pytest tests/edc -p no:cacheprovider; \
+		DATABASE_URL='$(PG_URL)' $(BIN)/pytest tests/edc -m "not sqlite" -p no:cacheprovider; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL); CI must run the PostgreSQL tests" >&2; exit 1; \
 	else \

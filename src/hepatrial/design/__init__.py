@@ -4,6 +4,7 @@ and the participant's workflow."""
 from hepatrial.design.randomization import (
     LIST_FORMAT,
     LIST_MARGIN,
+    MINIMIZATION_FORMAT,
     AllocationList,
     AllocationSlot,
     ArmImbalance,
@@ -14,6 +15,8 @@ from hepatrial.design.randomization import (
     StratumKey,
     allocation_list,
     minimization_assign,
+    minimization_commitment,
+    minimization_rng,
     verify_commitment,
 )
 from hepatrial.design.schedule import (
@@ -31,6 +34,7 @@ from hepatrial.design.workflow import TERMINAL, TRANSITIONS, Status, next_status
 __all__ = [
     "LIST_FORMAT",
     "LIST_MARGIN",
+    "MINIMIZATION_FORMAT",
     "TERMINAL",
     "TRANSITIONS",
     "AllocationList",
@@ -47,6 +51,8 @@ __all__ = [
     "WindowPosition",
     "allocation_list",
     "minimization_assign",
+    "minimization_commitment",
+    "minimization_rng",
     "next_status",
     "study_day",
     "verify_commitment",

@@ -23,6 +23,12 @@ binds the trial to the list without revealing it (reference/standards-analysis.m
 regenerates the whole list, so it is exactly as secret as the list; and since the algorithm is
 public, anyone can try candidate seeds against the published digest, so a production seed must
 be unguessable, e.g. ``secrets.randbits(128)`` drawn by the caller.
+
+Minimization (``scheme: minimization``) has no list: each participant is assigned from the
+allocations so far by :meth:`RandomizationParams.minimize`. Its random element is drawn from
+:func:`minimization_rng`, seeded from SHA-256 of the secret seed and the allocation's sequence
+number, so anyone holding the seed can replay every assignment in order, and
+:func:`minimization_commitment` binds the trial to the parameters and the seed before enrolment.
 """
 
 from __future__ import annotations
@@ -33,23 +39,25 @@ import itertools
 import json
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from hepatrial.design import _draws
 from hepatrial.design._minimization import (
+    Allocated,
     ArmImbalance,
     ImbalanceMeasure,
     MinimizationResult,
     minimization_assign,
 )
 from hepatrial.errors import InputError
-from hepatrial.protocol import Protocol, Stratum
+from hepatrial.protocol import Minimization, Protocol, Stratum
 
 __all__ = [
     "LIST_FORMAT",
     "LIST_MARGIN",
+    "MINIMIZATION_FORMAT",
     "AllocationList",
     "AllocationSlot",
     "ArmImbalance",
@@ -60,18 +68,21 @@ __all__ = [
     "StratumKey",
     "allocation_list",
     "minimization_assign",
+    "minimization_commitment",
+    "minimization_rng",
     "verify_commitment",
 ]
 
-Scheme = Literal["permuted_blocks", "simple"]
+Scheme = Literal["permuted_blocks", "simple", "minimization"]
 StratumKey = tuple[tuple[str, str], ...]
 """(factor code, level) pairs in the order of the factors; ``()`` when unstratified."""
 
 LIST_FORMAT: Final = "hepatrial.allocation_list/1"
 LIST_MARGIN: Final = 2
 """By default each stratum gets at least this many times the target enrollment in slots."""
+MINIMIZATION_FORMAT: Final = "hepatrial.minimization/1"
 
-_SCHEMES: Final = ("permuted_blocks", "simple")
+_SCHEMES: Final = ("permuted_blocks", "simple", "minimization")
 _DIGEST = re.compile(r"[0-9a-fA-F]{64}")
 
 
@@ -91,8 +102,10 @@ class RandomizationParams:
 
     ``ratio`` gives the arms' weights in the order of ``arms``. For ``permuted_blocks`` every
     block size must be a multiple of the ratio's sum, so that every complete block holds each arm
-    exactly in proportion; ``simple`` randomization has no blocks. ``target_enrollment`` sets the
-    default length of the list. :meth:`from_protocol` reads all of it from a protocol.
+    exactly in proportion; ``simple`` randomization and ``minimization`` have no blocks.
+    ``target_enrollment`` sets the default length of the list. Minimization balances the factors
+    in ``strata`` (at least one) with the ``minimization`` settings (the protocol's defaults when
+    left out). :meth:`from_protocol` reads all of it from a protocol.
     """
 
     arms: tuple[str, ...]
@@ -101,6 +114,7 @@ class RandomizationParams:
     target_enrollment: int
     scheme: Scheme = "permuted_blocks"
     strata: tuple[Stratum, ...] = ()
+    minimization: Minimization | None = None
 
     def __post_init__(self) -> None:
         for name in ("arms", "ratio", "block_sizes", "strata"):
@@ -117,6 +131,31 @@ class RandomizationParams:
                 raise InputError(
                     field=f"strata[{i}].code", expected="each factor once", received=stratum.code
                 )
+        self._check_minimization()
+
+    def _check_minimization(self) -> None:
+        if self.scheme != "minimization":
+            if self.minimization is not None:
+                raise InputError(
+                    field="minimization",
+                    expected="no minimization settings unless the scheme is 'minimization'",
+                    received=self.minimization.model_dump(),
+                )
+            return
+        if not self.strata:
+            raise InputError(
+                field="strata",
+                expected="at least one factor to balance by minimization",
+                received=[],
+            )
+        if self.minimization is None:
+            object.__setattr__(self, "minimization", Minimization())
+        elif not isinstance(self.minimization, Minimization):
+            raise InputError(
+                field="minimization",
+                expected="the protocol's Minimization settings",
+                received=self.minimization,
+            )
 
     def _check_arms(self) -> None:
         if not self.arms:
@@ -138,13 +177,15 @@ class RandomizationParams:
     def _check_blocks(self) -> None:
         if self.scheme not in _SCHEMES:
             raise InputError(
-                field="scheme", expected="'permuted_blocks' or 'simple'", received=self.scheme
+                field="scheme",
+                expected="'permuted_blocks', 'simple' or 'minimization'",
+                received=self.scheme,
             )
-        if self.scheme == "simple":
+        if self.scheme != "permuted_blocks":
             if self.block_sizes:
                 raise InputError(
                     field="block_sizes",
-                    expected="no block sizes for simple randomization",
+                    expected=f"no block sizes for {self.scheme} randomization",
                     received=list(self.block_sizes),
                 )
             return
@@ -180,6 +221,7 @@ class RandomizationParams:
             target_enrollment=design.target_enrollment,
             scheme=design.randomization.scheme,
             strata=design.randomization.strata,
+            minimization=design.randomization.minimization,
         )
 
     @property
@@ -210,6 +252,40 @@ class RandomizationParams:
                 )
             key.append((stratum.code, level))
         return tuple(key)
+
+    def minimize(
+        self, existing: Sequence[Allocated], levels: Mapping[str, str], *, rng: random.Random
+    ) -> MinimizationResult:
+        """Assign a participant with ``levels`` by minimization over ``existing`` allocations.
+
+        ``levels`` must give a level of every factor (an InputError names the first missing);
+        ``existing`` holds the (factor levels, arm) of everyone randomized before.
+        """
+        if self.scheme != "minimization" or self.minimization is None:
+            raise InputError(field="scheme", expected="'minimization'", received=self.scheme)
+        new_levels = dict(self.stratum_key(levels))
+        return minimization_assign(
+            existing,
+            new_levels,
+            arms=self.arms,
+            rng=rng,
+            ratio=self.ratio,
+            p_preferred=self.minimization.p_preferred,
+            measure=self.minimization.measure,
+            factor_weights=self.minimization.factor_weights,
+        )
+
+    def created_with(self) -> dict[str, object]:
+        """The parameters as a JSON-ready mapping (without a seed or a list length)."""
+        settings = self.minimization
+        return {
+            "arms": list(self.arms),
+            "block_sizes": list(self.block_sizes),
+            "minimization": None if settings is None else settings.model_dump(mode="json"),
+            "ratio": list(self.ratio),
+            "scheme": self.scheme,
+            "strata": [{"code": s.code, "levels": list(s.levels)} for s in self.strata],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +374,39 @@ def verify_commitment(allocation: AllocationList, commitment: str) -> bool:
     return hmac.compare_digest(allocation.commitment(), commitment.lower())
 
 
+def _check_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(field="seed", expected="a non-negative whole number", received=seed)
+    return seed
+
+
+def minimization_commitment(params: RandomizationParams, seed: int) -> str:
+    """SHA-256 of the canonical JSON of the minimization parameters and the seed; safe to publish.
+
+    ``{"created_with": {...parameters, "seed": seed}, "format": MINIMIZATION_FORMAT}`` with sorted
+    keys and no spaces, as for a list's commitment; it binds the trial to the settings and to the
+    seed that replays every assignment.
+    """
+    if params.scheme != "minimization":
+        raise InputError(field="scheme", expected="'minimization'", received=params.scheme)
+    created_with = {**params.created_with(), "seed": _check_seed(seed)}
+    text = _canonical_json({"created_with": created_with, "format": MINIMIZATION_FORMAT})
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def minimization_rng(seed: int, sequence: int) -> random.Random:
+    """The generator for the ``sequence``-th minimization (from 1): SHA-256 of seed and sequence.
+
+    One generator per allocation keeps each draw auditable on its own: replaying allocation
+    ``n`` needs the seed, ``n`` and the allocations before it, not the state of earlier draws.
+    """
+    material = _canonical_json(
+        [MINIMIZATION_FORMAT, _check_seed(seed), _positive_int("sequence", sequence)]
+    )
+    digest = hashlib.sha256(material.encode("ascii")).digest()
+    return random.Random(int.from_bytes(digest, "big"))
+
+
 def _stratum_rng(seed: int, stratum: StratumKey) -> random.Random:
     material = _canonical_json([LIST_FORMAT, seed, [list(pair) for pair in stratum]])
     digest = hashlib.sha256(material.encode("ascii")).digest()
@@ -343,15 +452,22 @@ def allocation_list(
     Each stratum gets at least ``size_per_stratum`` slots, by default :data:`LIST_MARGIN` times
     the target enrollment, since in the worst case every participant falls in one stratum. Under
     permuted blocks the list always ends with a complete block, so it may run a little longer.
-    The same source and seed give the same list, on any Python version.
+    The same source and seed give the same list, on any Python version. Minimization has no
+    list and is refused: see :meth:`RandomizationParams.minimize`.
     """
     params = (
         source
         if isinstance(source, RandomizationParams)
         else RandomizationParams.from_protocol(source)
     )
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(field="seed", expected="a non-negative whole number", received=seed)
+    if params.scheme == "minimization":
+        raise InputError(
+            field="scheme",
+            expected="'permuted_blocks' or 'simple' for an allocation list (minimization assigns "
+            "each participant from the allocations so far)",
+            received=params.scheme,
+        )
+    _check_seed(seed)
     size = (
         LIST_MARGIN * params.target_enrollment
         if size_per_stratum is None

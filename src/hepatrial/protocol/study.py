@@ -39,6 +39,7 @@ __all__ = [
     "Infusion",
     "Investigator",
     "Masking",
+    "Minimization",
     "Product",
     "Randomization",
     "Registration",
@@ -220,27 +221,44 @@ class Stratum(Frozen):
     levels: tuple[Text, ...] = Field(min_length=2)
 
 
+class Minimization(Frozen):
+    """Settings of Pocock-Simon minimization (Biometrics 1975;31:103-115).
+
+    The arm that least increases the imbalance over the factors (``strata``) is taken with
+    probability ``p_preferred``; ``measure`` is the spread of the arms' counts at each factor's
+    level; ``factor_weights`` weighs the factors' spreads (1 for a factor not named).
+    """
+
+    p_preferred: Number = Field(default=0.8, ge=0.5, le=1.0)
+    measure: Literal["range", "variance"] = "range"
+    factor_weights: dict[Code, Annotated[Number, Field(gt=0.0)]] = Field(default_factory=dict)
+
+
 class Randomization(Frozen):
     """How the allocation sequence is generated.
 
     ``permuted_blocks`` draws each block's size at random from ``block_sizes``; every size must be a
-    multiple of the sum of the allocation ratio (checked in :class:`Design`).
+    multiple of the sum of the allocation ratio (checked in :class:`Design`). ``minimization``
+    assigns each participant from the allocations so far, balancing the margins of the factors in
+    ``strata`` (at least one) with the settings of the ``minimization`` block (``{}`` for the
+    defaults); it has no blocks and no list.
     """
 
-    scheme: Literal["permuted_blocks", "simple"]
+    scheme: Literal["permuted_blocks", "simple", "minimization"]
     block_sizes: tuple[PositiveInt, ...] = ()
     strata: tuple[Stratum, ...] = ()
+    minimization: Minimization | None = None
 
     @model_validator(mode="after")
     def _blocks_fit_scheme(self) -> Self:
         problems = list(duplicate_problems(self.strata, ("strata",)))
         if self.scheme == "permuted_blocks" and not self.block_sizes:
             problems.append(problem(("block_sizes",), "at least one block size", None))
-        if self.scheme == "simple" and self.block_sizes:
+        if self.scheme != "permuted_blocks" and self.block_sizes:
             problems.append(
                 problem(
                     ("block_sizes",),
-                    "no block sizes for simple randomization",
+                    f"no block sizes for {self.scheme} randomization",
                     list(self.block_sizes),
                 )
             )
@@ -249,8 +267,47 @@ class Randomization(Frozen):
             for i, size in enumerate(self.block_sizes)
             if size in self.block_sizes[:i]
         ]
+        problems += self._minimization_problems()
         raise_problems("Randomization", problems)
         return self
+
+    def _minimization_problems(self) -> list[Problem]:
+        if self.scheme != "minimization":
+            if self.minimization is None:
+                return []
+            return [
+                problem(
+                    ("minimization",),
+                    "no minimization settings unless the scheme is 'minimization'",
+                    self.minimization.model_dump(),
+                )
+            ]
+        problems: list[Problem] = []
+        if not self.strata:
+            problems.append(
+                problem(("strata",), "at least one factor to balance under minimization", [])
+            )
+        if self.minimization is None:
+            problems.append(
+                problem(
+                    ("minimization",),
+                    "the minimization settings (p_preferred, measure, factor_weights; "
+                    "{} for the defaults)",
+                    None,
+                )
+            )
+            return problems
+        codes = [s.code for s in self.strata]
+        problems += [
+            problem(
+                ("minimization", "factor_weights", code),
+                f"a factor of strata ({', '.join(codes) or 'none declared'})",
+                code,
+            )
+            for code in self.minimization.factor_weights
+            if code not in codes
+        ]
+        return problems
 
 
 class EnrollmentPeriod(Frozen):

@@ -1,7 +1,8 @@
 """The concealed allocation list, the allocations taken from it, and emergency unblinding.
 
 The list is generated once from a secret seed (``hepatrial.design.allocation_list``) and stored
-slot by slot; its SHA-256 commitment is recorded so an audit can prove it never changed. The
+slot by slot (under minimization there are no slots: the record keeps the seed and the
+commitment of the parameters); its SHA-256 commitment is recorded so an audit can prove it never changed. The
 seed is kept only encrypted with the installation's Fernet key, so an auditor holding the key can
 regenerate the list. Slots, allocations and the arm they carry are read only through
 ``selectors``, which apply masking.
@@ -76,12 +77,25 @@ class AllocationSlot(TrialModel):
 
 
 class Allocation(TrialModel):
-    """A participant's randomization: the slot taken and its arm. Never undone."""
+    """A participant's randomization: the slot taken and its arm. Never undone.
+
+    Under minimization there is no slot; ``minimization`` then records the draw: its
+    ``sequence`` (1, 2, ... over the study, which seeds its generator), each arm's imbalance
+    score (exact fractions as text), the ``preferred`` arms and whether the arm assigned
+    ``followed_preference``. It reveals the arm as surely as ``arm`` does.
+    """
 
     participant = models.OneToOneField(
         Participant, on_delete=models.PROTECT, related_name="allocation"
     )
-    slot = models.OneToOneField(AllocationSlot, on_delete=models.PROTECT, related_name="allocation")
+    slot = models.OneToOneField(
+        AllocationSlot,
+        on_delete=models.PROTECT,
+        related_name="allocation",
+        null=True,
+        blank=True,
+    )
+    minimization = models.JSONField(null=True, blank=True)
     stratum = models.CharField(max_length=400)
     arm = models.CharField(max_length=20)
     randomized_at = models.DateTimeField()
