@@ -310,7 +310,10 @@ def test_a_malformed_commitment_is_an_error_not_a_mismatch(digest: object) -> No
         ({"block_sizes": (4, 4)}, "block_sizes[1]: expected each size once, got 4"),
         ({"block_sizes": (-2,)}, "block_sizes[0]: expected a positive whole number, got -2"),
         ({"scheme": "simple"}, "block_sizes: expected no block sizes for simple randomization"),
-        ({"scheme": "urn"}, "scheme: expected 'permuted_blocks' or 'simple', got 'urn'"),
+        (
+            {"scheme": "urn"},
+            "scheme: expected 'permuted_blocks', 'simple' or 'minimization', got 'urn'",
+        ),
         ({"target_enrollment": 0}, "target_enrollment: expected a positive whole number, got 0"),
         ({"strata": (SITE, SITE)}, "strata[1].code: expected each factor once, got 'SITE'"),
     ],

@@ -298,10 +298,12 @@ class Randomization(Frozen):
             )
             return problems
         codes = [s.code for s in self.strata]
+        if not codes:
+            return problems
         problems += [
             problem(
                 ("minimization", "factor_weights", code),
-                f"a factor of strata ({', '.join(codes) or 'none declared'})",
+                f"a factor of strata ({', '.join(codes)})",
                 code,
             )
             for code in self.minimization.factor_weights

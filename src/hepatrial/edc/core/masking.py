@@ -43,6 +43,8 @@ REVEALING_FIELDS = frozenset(
         # in the higher arm); masked users see the infusion date only
         "started_at",
         "stopped_at",
+        # a minimization draw: each arm's imbalance, the preferred arm and whether it was taken
+        "minimization",
     }
 )
 

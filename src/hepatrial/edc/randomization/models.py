@@ -2,10 +2,10 @@
 
 The list is generated once from a secret seed (``hepatrial.design.allocation_list``) and stored
 slot by slot (under minimization there are no slots: the record keeps the seed and the
-commitment of the parameters); its SHA-256 commitment is recorded so an audit can prove it never changed. The
-seed is kept only encrypted with the installation's Fernet key, so an auditor holding the key can
-regenerate the list. Slots, allocations and the arm they carry are read only through
-``selectors``, which apply masking.
+commitment of the parameters); its SHA-256 commitment is recorded so an audit can prove it never
+changed. The seed is kept only encrypted with the installation's Fernet key, so an auditor
+holding the key can regenerate the list. Slots, allocations and the arm they carry are read only
+through ``selectors``, which apply masking.
 """
 
 from __future__ import annotations

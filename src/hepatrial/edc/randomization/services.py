@@ -8,25 +8,45 @@ order. ``skip_locked`` is deliberately not used: it would let a later request ju
 that may still roll back, consuming the concealed sequence out of order. On SQLite the IMMEDIATE
 transactions already serialize writers.
 
+Minimization (``scheme: minimization`` in the protocol) has no list. Set-up still goes through
+:func:`randomization_list_generate`, which stores the encrypted seed and the SHA-256 commitment of
+the parameters and the seed (``hepatrial.design.minimization_commitment``), and no slot. Each
+randomization locks that one record row (``SELECT ... FOR UPDATE``), so minimizations run one at
+a time and each sees every allocation before it; reads the stratum levels and arm of every
+allocation so far; and draws from ``random.Random`` seeded with SHA-256 of the seed and the
+allocation's sequence number (1, 2, ... over the study). The sequence number, every arm's
+imbalance score and whether the preferred arm was followed are stored with the allocation, so
+anyone holding the seed can replay the assignments in order
+(:func:`~hepatrial.edc.randomization.verification.randomization_list_verify` does).
+
 Allocations are never undone: there is no service to void one, and the model refuses deletion.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from hepatrial.design.randomization import LIST_FORMAT, RandomizationParams, allocation_list
+from hepatrial.design.randomization import (
+    LIST_FORMAT,
+    MINIMIZATION_FORMAT,
+    MinimizationResult,
+    RandomizationParams,
+    allocation_list,
+    minimization_commitment,
+    minimization_rng,
+)
 from hepatrial.design.workflow import next_status
 from hepatrial.edc.core.masking import allocation_visible
 from hepatrial.edc.core.notify import notify_unblinding
 from hepatrial.edc.core.permissions import require
 from hepatrial.edc.core.services import record_create, record_update, require_reason
 from hepatrial.edc.participants.models import Participant
-from hepatrial.edc.randomization._seed import seed_check, seed_draw, seed_encrypt
+from hepatrial.edc.randomization._seed import seed_check, seed_decrypt, seed_draw, seed_encrypt
 from hepatrial.edc.randomization._stratum import stratum_text
 from hepatrial.edc.randomization.models import (
     Allocation,
@@ -53,6 +73,8 @@ def randomization_list_generate(
 
     Without ``seed``, 128 bits are drawn from the operating system. A seed below 2**64 is refused
     unless ``allow_weak_seed`` (tests only): see :mod:`hepatrial.edc.randomization._seed`.
+    Under minimization no slot is stored: the record keeps the encrypted seed, the parameters and
+    the commitment of both, and every randomization then draws from that seed.
     """
     require(user, "randomization.generate")
     study_ensure_unlocked()
@@ -66,7 +88,20 @@ def randomization_list_generate(
         )
     chosen = seed_draw() if seed is None else seed_check(seed, allow_weak_seed=allow_weak_seed)
     version = protocol_version_get()
-    generated = allocation_list(_params(), seed=chosen)
+    params = _params()
+    if params.scheme == "minimization":
+        return record_create(
+            AllocationListRecord,
+            user=user,
+            protocol_version=version,
+            commitment=minimization_commitment(params, chosen),
+            list_format=MINIMIZATION_FORMAT,
+            created_with=params.created_with(),
+            seed_encrypted=seed_encrypt(chosen),
+            generated_by=user,
+            generated_at=timezone.now(),
+        )
+    generated = allocation_list(params, seed=chosen)
     record = record_create(
         AllocationListRecord,
         user=user,
@@ -100,16 +135,21 @@ def _params() -> RandomizationParams:
 def participant_randomize(
     *, user: Any, participant: Participant, stratum_levels: Mapping[str, str] | None = None
 ) -> Allocation:
-    """Give ``participant`` the next unused slot of their stratum.
+    """Give ``participant`` the next unused slot of their stratum, or an arm by minimization.
 
     The participant must be eligible (confirmed eligibility, which requires consent first).
     ``stratum_levels`` maps each stratification factor of the protocol to the participant's
-    level; leave it out when the scheme is unstratified. The returned allocation carries the arm:
-    pages show it only through :func:`~hepatrial.edc.randomization.selectors.allocation_get`.
+    level; leave it out when the scheme is unstratified. Minimization needs a level for every
+    factor. The returned allocation carries the arm: pages show it only through
+    :func:`~hepatrial.edc.randomization.selectors.allocation_get`.
     """
     require(user, "participant.randomize")
     study_ensure_unlocked()
-    record = AllocationListRecord.objects.filter(voided=False).first()
+    params = _params()
+    records = AllocationListRecord.objects.filter(voided=False)
+    if params.scheme == "minimization":
+        records = records.select_for_update()
+    record = records.first()
     if record is None:
         raise WorkflowError(
             field="allocation list",
@@ -118,7 +158,24 @@ def participant_randomize(
         )
     current = Participant.objects.select_for_update().get(pk=participant.pk)
     target = next_status(current.status, "randomize")
-    stratum = stratum_text(_params().stratum_key(dict(stratum_levels or {})))
+    key = params.stratum_key(dict(stratum_levels or {}))
+    stratum = stratum_text(key)
+    if params.scheme == "minimization":
+        existing = [
+            (json.loads(levels), arm)
+            for levels, arm in Allocation.objects.filter(voided=False).values_list("stratum", "arm")
+        ]
+        sequence = len(existing) + 1
+        rng = minimization_rng(seed_decrypt(record.seed_encrypted), sequence)
+        result = params.minimize(existing, dict(key), rng=rng)
+        return _allocation_create(
+            user=user,
+            participant=current,
+            target=target,
+            stratum=stratum,
+            arm=result.arm,
+            minimization=_minimization_record(result, sequence),
+        )
     slot = (
         AllocationSlot.objects.select_for_update()
         .filter(allocation_list=record, stratum=stratum, used=False, voided=False)
@@ -139,21 +196,55 @@ def participant_randomize(
         reason=f"randomized {current.study_id}",
         changes={"used": True},
     )
+    return _allocation_create(
+        user=user, participant=current, target=target, stratum=stratum, arm=slot.arm, slot=slot
+    )
+
+
+def _minimization_record(result: MinimizationResult, sequence: int) -> dict[str, Any]:
+    """The draw as JSON; fractions as exact text (``"1/2"``) so that ties stay visible."""
+    return {
+        "sequence": sequence,
+        "measure": result.measure,
+        "p_preferred": result.p_preferred,
+        "preferred": list(result.preferred),
+        "followed_preference": result.followed_preference,
+        "imbalance": {
+            item.arm: {
+                "total": str(item.total),
+                "by_factor": {factor: str(value) for factor, value in item.by_factor},
+            }
+            for item in result.imbalance
+        },
+    }
+
+
+def _allocation_create(
+    *,
+    user: Any,
+    participant: Participant,
+    target: str,
+    stratum: str,
+    arm: str,
+    slot: AllocationSlot | None = None,
+    minimization: dict[str, Any] | None = None,
+) -> Allocation:
     allocation = record_create(
         Allocation,
         user=user,
-        participant=current,
+        participant=participant,
         slot=slot,
+        minimization=minimization,
         stratum=stratum,
-        arm=slot.arm,
+        arm=arm,
         randomized_at=timezone.now(),
         randomized_by=user,
     )
     allocation.participant = record_update(
         Participant,
-        current.pk,
+        participant.pk,
         user=user,
-        expected_version=current.version,
+        expected_version=participant.version,
         reason="randomized",
         changes={"status": target},
     )

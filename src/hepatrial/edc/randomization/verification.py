@@ -5,14 +5,26 @@ algorithm, and compared with the recorded commitment, every stored slot and ever
 row changed behind the application's back in the slot or allocation table (which the audit chain,
 built on history rows, does not see) shows up here. Problems name the slot, never its arm, so the
 report can be read by anyone.
+
+Under minimization there is no list: the commitment of the parameters and the seed is checked,
+and every allocation is replayed in sequence order from the seed and the allocations before it.
 """
 
 from __future__ import annotations
 
+import hmac
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from hepatrial.design.randomization import AllocationList, allocation_list, verify_commitment
+from hepatrial.design.randomization import (
+    AllocationList,
+    RandomizationParams,
+    allocation_list,
+    minimization_commitment,
+    minimization_rng,
+    verify_commitment,
+)
 from hepatrial.edc.randomization._seed import seed_decrypt
 from hepatrial.edc.randomization._stratum import stratum_text
 from hepatrial.edc.randomization.models import Allocation, AllocationListRecord, AllocationSlot
@@ -97,6 +109,9 @@ def randomization_list_verify() -> ListVerification:
             field="allocation list", expected="a generated list to verify", received="no list"
         )
     created_with: dict[str, Any] = record.created_with
+    params = RandomizationParams.from_protocol(study_protocol())
+    if params.scheme == "minimization":
+        return _minimization_verify(record, params)
     generated = allocation_list(
         study_protocol(),
         seed=seed_decrypt(record.seed_encrypted),
@@ -115,6 +130,44 @@ def randomization_list_verify() -> ListVerification:
     return ListVerification(
         commitment=record.commitment,
         slots=len(generated.slots),
+        allocations=Allocation.objects.filter(voided=False).count(),
+        problems=tuple(problems),
+    )
+
+
+def _replay_problems(params: RandomizationParams, seed: int) -> list[str]:
+    allocations = Allocation.objects.filter(voided=False).select_related("participant")
+    ordered = sorted(allocations, key=lambda a: (a.minimization or {}).get("sequence", 0))
+    problems = []
+    before: list[tuple[dict[str, str], str]] = []
+    for sequence, allocation in enumerate(ordered, start=1):
+        who = allocation.participant.study_id
+        levels = json.loads(allocation.stratum)
+        if (allocation.minimization or {}).get("sequence") != sequence:
+            problems.append(f"allocation of {who}: not number {sequence} of the sequence")
+        else:
+            result = params.minimize(before, levels, rng=minimization_rng(seed, sequence))
+            if result.arm != allocation.arm:
+                problems.append(
+                    f"allocation of {who}: arm differs from the one minimization replays"
+                )
+        before.append((levels, allocation.arm))
+    return problems
+
+
+def _minimization_verify(
+    record: AllocationListRecord, params: RandomizationParams
+) -> ListVerification:
+    seed = seed_decrypt(record.seed_encrypted)
+    problems = []
+    if params.created_with() != record.created_with:
+        problems.append("the stored parameters differ from the protocol's randomization design")
+    if not hmac.compare_digest(minimization_commitment(params, seed), record.commitment):
+        problems.append("the recorded commitment is not the SHA-256 of the parameters and the seed")
+    problems += _replay_problems(params, seed)
+    return ListVerification(
+        commitment=record.commitment,
+        slots=0,
         allocations=Allocation.objects.filter(voided=False).count(),
         problems=tuple(problems),
     )

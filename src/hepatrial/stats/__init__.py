@@ -1,0 +1,58 @@
+"""Statistical methods of the registered analysis: frozen results with ``to_frame()`` and notes.
+
+No plotting, no I/O; each method is one public function checked against R in ``tests/stats``.
+"""
+
+from hepatrial.stats.competing_risks import (
+    CumulativeIncidence,
+    GrayTest,
+    cumulative_incidence,
+    gray_test,
+)
+from hepatrial.stats.cox import ChiSquareTest, CoxResult, cox
+from hepatrial.stats.kaplan_meier import (
+    KaplanMeierCurve,
+    KaplanMeierResult,
+    MedianSurvival,
+    SurvivalAtTime,
+    kaplan_meier,
+)
+from hepatrial.stats.logrank import ExactLogRankResult, LogRankResult, log_rank, log_rank_exact
+from hepatrial.stats.one_year import (
+    ArmMortality,
+    MortalityResult,
+    SurvivalDifference,
+    clopper_pearson,
+    mortality_1y,
+    survival_difference_1y,
+)
+from hepatrial.stats.rmst import RmstDifference, RmstEstimate, RmstResult, rmst
+
+__all__ = [
+    "ArmMortality",
+    "ChiSquareTest",
+    "CoxResult",
+    "CumulativeIncidence",
+    "ExactLogRankResult",
+    "GrayTest",
+    "KaplanMeierCurve",
+    "KaplanMeierResult",
+    "LogRankResult",
+    "MedianSurvival",
+    "MortalityResult",
+    "RmstDifference",
+    "RmstEstimate",
+    "RmstResult",
+    "SurvivalAtTime",
+    "SurvivalDifference",
+    "clopper_pearson",
+    "cox",
+    "cumulative_incidence",
+    "gray_test",
+    "kaplan_meier",
+    "log_rank",
+    "log_rank_exact",
+    "mortality_1y",
+    "rmst",
+    "survival_difference_1y",
+]
