@@ -18,6 +18,7 @@ from hepatrial.stats.kaplan_meier import (
     kaplan_meier,
 )
 from hepatrial.stats.logrank import ExactLogRankResult, LogRankResult, log_rank, log_rank_exact
+from hepatrial.stats.mmrm import MmrmResult, VisitDifference, mmrm
 from hepatrial.stats.one_year import (
     ArmMortality,
     MortalityResult,
@@ -39,12 +40,14 @@ __all__ = [
     "KaplanMeierResult",
     "LogRankResult",
     "MedianSurvival",
+    "MmrmResult",
     "MortalityResult",
     "RmstDifference",
     "RmstEstimate",
     "RmstResult",
     "SurvivalAtTime",
     "SurvivalDifference",
+    "VisitDifference",
     "clopper_pearson",
     "cox",
     "cumulative_incidence",
@@ -52,6 +55,7 @@ __all__ = [
     "kaplan_meier",
     "log_rank",
     "log_rank_exact",
+    "mmrm",
     "mortality_1y",
     "rmst",
     "survival_difference_1y",
