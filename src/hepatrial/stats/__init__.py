@@ -3,6 +3,16 @@
 No plotting, no I/O; each method is one public function checked against R in ``tests/stats``.
 """
 
+from hepatrial.stats.by_visit import (
+    VisitArmSummary,
+    VisitSummary,
+    VisitWilcoxon,
+    WilcoxonByVisit,
+    WilcoxonResult,
+    visit_summary,
+    wilcoxon_by_visit,
+    wilcoxon_rank_sum,
+)
 from hepatrial.stats.competing_risks import (
     CumulativeIncidence,
     GrayTest,
@@ -47,7 +57,12 @@ __all__ = [
     "RmstResult",
     "SurvivalAtTime",
     "SurvivalDifference",
+    "VisitArmSummary",
     "VisitDifference",
+    "VisitSummary",
+    "VisitWilcoxon",
+    "WilcoxonByVisit",
+    "WilcoxonResult",
     "clopper_pearson",
     "cox",
     "cumulative_incidence",
@@ -59,4 +74,7 @@ __all__ = [
     "mortality_1y",
     "rmst",
     "survival_difference_1y",
+    "visit_summary",
+    "wilcoxon_by_visit",
+    "wilcoxon_rank_sum",
 ]
