@@ -8,7 +8,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from hepatrial.cli import demo_cmd, edc_cmd, protocol_cmd, randomization_cmd, score_cmd
+from hepatrial.cli import (
+    analyze_cmd,
+    demo_cmd,
+    edc_cmd,
+    protocol_cmd,
+    randomization_cmd,
+    score_cmd,
+)
 from hepatrial.errors import HepatrialError
 
 app = typer.Typer(
@@ -23,6 +30,7 @@ app.add_typer(score_cmd.app, name="score")
 app.command("demo")(demo_cmd.demo)
 app.command("init")(edc_cmd.init)
 app.command("backup")(edc_cmd.backup)
+app.command("analyze")(analyze_cmd.analyze)
 app.add_typer(edc_cmd.audit_app, name="audit")
 app.add_typer(randomization_cmd.app, name="randomization")
 app.add_typer(edc_cmd.jobs_app, name="jobs")
