@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The EDC tests run twice: on the embedded SQLite, then on this PostgreSQL server.
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint typecheck contracts unit bench clean
+.PHONY: demo test lint typecheck contracts unit chromium bench clean
 
 demo: $(STAMP)
 	$(BIN)/hepatrial demo
@@ -25,7 +25,14 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-unit: $(STAMP)
+# The browser tests drive Debian's Chromium; install it when it is missing (needs root, as in CI).
+chromium:
+	@command -v /usr/bin/chromium >/dev/null || { \
+		echo "== installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+		|| { echo "could not install /usr/bin/chromium: the browser tests need it" >&2; exit 1; }
+
+unit: $(STAMP) chromium
 	$(BIN)/pytest -m "not postgres"
 	@if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' '$(PG_URL)' 2>/dev/null; then \
 		echo "== EDC tests again on PostgreSQL ($(PG_URL))"; \
