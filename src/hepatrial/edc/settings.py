@@ -67,10 +67,18 @@ INSTALLED_APPS = [
     "hepatrial.edc.safety",
     "hepatrial.edc.queries",
     "hepatrial.edc.casebooks",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "hepatrial.edc.web",
+    "hepatrial.edc.webforms",
+    "hepatrial.edc.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +145,33 @@ TIME_ZONE = "UTC"  # stored and audited in UTC; shown in the site's zone from th
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # whitenoise serves the collected assets; nothing loads from a CDN
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "hepatrial API",
+    "DESCRIPTION": "The trial's data system (NCT06167473): participants, visits, labs, events, "
+    "adverse events, queries and tabulations. Masking applies to every response.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # the docs page's assets come from the installed sidecar package, never a CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 EMAIL_BACKEND = os.environ.get(
     "HEPATRIAL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,3 @@
+"""URLs of the REST API (see the app docstring)."""
+
+urlpatterns: list[object] = []

@@ -1,0 +1,3 @@
+"""URLs of the Web pages (see the app docstring)."""
+
+urlpatterns: list[object] = []

@@ -1,0 +1,3 @@
+"""URLs of the Data-entry forms (see the app docstring)."""
+
+urlpatterns: list[object] = []
