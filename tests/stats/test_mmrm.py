@@ -37,7 +37,8 @@ def _config_data(config: str) -> tuple[pd.DataFrame, str | None]:
     return post, "baseline"
 
 
-def _fit(config: str, structure: str) -> MmrmResult:
+def _fit(config: str, structure: str, df: str = "residual") -> MmrmResult:
+    # nlme::gls tests on the residual N - p degrees of freedom
     data, baseline = _config_data(config)
     return mmrm(
         data,
@@ -47,6 +48,7 @@ def _fit(config: str, structure: str) -> MmrmResult:
         arm="sex",
         baseline=baseline,
         covariance=structure,  # type: ignore[arg-type]
+        df=df,  # type: ignore[arg-type]
     )
 
 
@@ -109,8 +111,12 @@ def test_missing_visits_use_each_participants_observed_visits() -> None:
 
 
 def test_degrees_of_freedom_method_is_stated_in_the_notes() -> None:
-    notes = _fit("full", "cs").notes
-    assert any("N - p" in note and "Kenward-Roger" in note for note in notes)
+    residual = _fit("full", "cs")
+    assert residual.df_method == "residual"
+    assert any("N - p" in note and "Kenward-Roger" in note for note in residual.notes)
+    default = mmrm(_orthodont(), response="distance", subject="subject", visit="age", arm="sex")
+    assert default.df_method == "satterthwaite"
+    assert any("Satterthwaite's approximation" in note for note in default.notes)
 
 
 def test_unidentifiable_unstructured_covariance_falls_back_in_the_prespecified_order() -> None:
@@ -164,6 +170,7 @@ def test_rows_with_missing_response_are_left_out_with_a_note() -> None:
         ({"fallback": ("ar2",)}, "fallback"),
         ({"arm": "group"}, "arm"),
         ({"conf_level": 1.5}, "conf_level"),
+        ({"df": "kenward_roger"}, "df"),
     ],
 )
 def test_bad_arguments_raise_an_error_naming_the_argument(

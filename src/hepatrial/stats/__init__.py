@@ -3,6 +3,14 @@
 No plotting, no I/O; each method is one public function checked against R in ``tests/stats``.
 """
 
+from hepatrial.stats.batched_logrank import (
+    ExactLogRankBatch,
+    LogRankBatch,
+    log_rank_batched,
+    log_rank_exact_batched,
+)
+from hepatrial.stats.batched_rmst import RmstBatch, rmst_batched
+from hepatrial.stats.batched_tests import WelchBatch, fisher_exact_batched, welch_t_batched
 from hepatrial.stats.by_visit import (
     VisitArmSummary,
     VisitSummary,
@@ -44,14 +52,17 @@ __all__ = [
     "ChiSquareTest",
     "CoxResult",
     "CumulativeIncidence",
+    "ExactLogRankBatch",
     "ExactLogRankResult",
     "GrayTest",
     "KaplanMeierCurve",
     "KaplanMeierResult",
+    "LogRankBatch",
     "LogRankResult",
     "MedianSurvival",
     "MmrmResult",
     "MortalityResult",
+    "RmstBatch",
     "RmstDifference",
     "RmstEstimate",
     "RmstResult",
@@ -61,20 +72,26 @@ __all__ = [
     "VisitDifference",
     "VisitSummary",
     "VisitWilcoxon",
+    "WelchBatch",
     "WilcoxonByVisit",
     "WilcoxonResult",
     "clopper_pearson",
     "cox",
     "cumulative_incidence",
+    "fisher_exact_batched",
     "gray_test",
     "kaplan_meier",
     "log_rank",
+    "log_rank_batched",
     "log_rank_exact",
+    "log_rank_exact_batched",
     "mmrm",
     "mortality_1y",
     "rmst",
+    "rmst_batched",
     "survival_difference_1y",
     "visit_summary",
+    "welch_t_batched",
     "wilcoxon_by_visit",
     "wilcoxon_rank_sum",
 ]

@@ -23,7 +23,7 @@ from scipy.optimize import minimize
 
 from hepatrial.stats._mmrm_covariance import Structure, covariance_matrix, start_theta
 
-__all__ = ["Pattern", "RemlFit", "fit_reml", "group_patterns"]
+__all__ = ["Pattern", "RemlFit", "covariance_derivatives", "fit_reml", "group_patterns"]
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 # Central-difference steps for ∂Σ/∂θ (a cheap smooth map) and for the Hessian of ℓ_R from its score.
@@ -31,6 +31,14 @@ _COVARIANCE_STEP = 1e-6
 _HESSIAN_STEP = 1e-5
 # The score at the optimum must be this small relative to the log-likelihood's scale.
 _SCORE_TOLERANCE = 1e-4
+# Fisher scoring polishes an L-BFGS-B result whose score is above this (relative) level; it stops
+# when a step moves no parameter by more than _STEP_TOLERANCE.
+_POLISH_TOLERANCE = 1e-9
+_STEP_TOLERANCE = 1e-10
+# Scoring from a converging start needs about ten steps; an unbounded ℓ_R (too few participants
+# for the structure) would walk towards a singular Σ for ever, so it stops early.
+_MAX_SCORING = 25
+_MAX_HALVINGS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +49,19 @@ class Pattern:
     response: NDArray[np.float64]
     design: NDArray[np.float64]
 
+    @property
+    def block(self) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Index of the pattern's rows and columns in a ``T × T`` matrix."""
+        return self.visits[:, None], self.visits[None, :]
+
 
 @dataclass(frozen=True, slots=True)
 class RemlFit:
-    """Optimum of the REML log-likelihood for one covariance structure."""
+    """Optimum of the REML log-likelihood for one covariance structure.
+
+    ``theta`` are the structure's unconstrained parameters at the optimum and ``information`` the
+    observed information ``-∂²ℓ_R/∂θ²`` there (``None`` when it could not be evaluated).
+    """
 
     structure: Structure
     coef: NDArray[np.float64]
@@ -53,6 +70,8 @@ class RemlFit:
     loglik: float
     converged: bool
     problem: str
+    theta: NDArray[np.float64] | None = None
+    information: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +97,33 @@ def group_patterns(
     patterns = []
     for key, members in by_pattern.items():
         rows = np.stack(members)
-        patterns.append(
-            Pattern(np.array(key, dtype=np.intp), response[rows], design[rows].transpose(1, 0, 2))
-        )
+        # Contiguous (visit, participant, effect) blocks reshape to matrices without copying.
+        blocks = np.ascontiguousarray(design[rows].transpose(1, 0, 2))
+        patterns.append(Pattern(np.array(key, dtype=np.intp), response[rows], blocks))
     return tuple(patterns)
 
 
-def _covariance_derivatives(
+def _unstructured_derivatives(theta: NDArray[np.float64], n_visits: int) -> NDArray[np.float64]:
+    """Σ = L Lᵀ with θ the lower triangle of L, its diagonal on the log scale (Pinheiro & Bates
+    1996): ∂Σ/∂θ_k = ∂L Lᵀ + L ∂Lᵀ, where ∂L has the single entry c_k at (i_k, j_k), c_k = L_ii on
+    the diagonal and 1 below it."""
+    rows, columns = np.tril_indices(n_visits)
+    factor = np.zeros((n_visits, n_visits))
+    factor[rows, columns] = theta
+    factor[np.diag_indices(n_visits)] = np.exp(np.diag(factor))
+    scale = np.where(rows == columns, factor[rows, columns], 1.0)
+    half = np.zeros((theta.size, n_visits, n_visits))
+    half[np.arange(theta.size), rows, :] = scale[:, None] * factor[:, columns].T
+    return np.asarray(half + half.transpose(0, 2, 1), dtype=np.float64)
+
+
+def covariance_derivatives(
     structure: Structure, theta: NDArray[np.float64], n_visits: int
 ) -> NDArray[np.float64]:
+    """∂Σ/∂θ_k stacked along k: exact for the unstructured log-Cholesky form, otherwise by
+    central differences of the (smooth) parametrisation."""
+    if structure == "unstructured":
+        return _unstructured_derivatives(theta, n_visits)
     derivatives = np.empty((theta.size, n_visits, n_visits))
     for k in range(theta.size):
         step = np.zeros(theta.size)
@@ -105,7 +142,11 @@ def _evaluate(
     patterns: tuple[Pattern, ...],
     n_obs: int,
 ) -> _Evaluation | None:
-    sigma = covariance_matrix(structure, theta, n_visits)
+    # A line search may try a θ whose exp() overflows: that point is rejected, not an error.
+    with np.errstate(over="ignore", invalid="ignore"):
+        sigma = covariance_matrix(structure, theta, n_visits)
+    if not np.all(np.isfinite(sigma)):
+        return None
     n_fixed = patterns[0].design.shape[2]
     xtvx = np.zeros((n_fixed, n_fixed))
     xtvy = np.zeros(n_fixed)
@@ -113,17 +154,20 @@ def _evaluate(
     logdet = 0.0
     inverses = []
     for pattern in patterns:
-        block = sigma[np.ix_(pattern.visits, pattern.visits)]
-        eigenvalues = np.linalg.eigvalsh(block)
+        # One symmetric eigendecomposition gives the check, the inverse and the log-determinant.
+        eigenvalues, vectors = np.linalg.eigh(sigma[pattern.block])
         if not eigenvalues[0] > 1e-12 * max(eigenvalues[-1], 0.0):
             return None
-        inverse = np.linalg.inv(block)
+        inverse = (vectors / eigenvalues) @ vectors.T
         inverses.append(inverse)
-        vx = np.einsum("ab,bnp->anp", inverse, pattern.design)
-        xtvx += np.einsum("anp,anq->pq", pattern.design, vx)
-        xtvy += np.einsum("anp,na->p", vx, pattern.response)
-        yvy += float(np.einsum("na,ab,nb->", pattern.response, inverse, pattern.response))
-        logdet += pattern.response.shape[0] * float(np.linalg.slogdet(block)[1])
+        # Plain matrix products over (visit, participant) rows: einsum would not use BLAS here.
+        k, n, _ = pattern.design.shape
+        stacked = pattern.design.reshape(k * n, n_fixed)
+        vx = (inverse @ pattern.design.reshape(k, n * n_fixed)).reshape(k * n, n_fixed)
+        xtvx += stacked.T @ vx
+        xtvy += vx.T @ pattern.response.T.reshape(k * n)
+        yvy += float(np.sum((pattern.response @ inverse) * pattern.response))
+        logdet += n * float(np.sum(np.log(eigenvalues)))
     sign, log_det_xtvx = np.linalg.slogdet(xtvx)
     if sign <= 0:
         return None
@@ -133,14 +177,18 @@ def _evaluate(
     # G collects V⁻¹ - V⁻¹X(XᵀV⁻¹X)⁻¹XᵀV⁻¹ - V⁻¹rrᵀV⁻¹ over participants, visit by visit.
     g = np.zeros((n_visits, n_visits))
     for pattern, inverse in zip(patterns, inverses, strict=True):
-        residual = pattern.response - np.einsum("anp,p->na", pattern.design, coef)
-        hat = np.einsum("anp,pq,bnq->ab", pattern.design, coef_covariance, pattern.design)
+        k, n, _ = pattern.design.shape
+        stacked = pattern.design.reshape(k * n, n_fixed)
+        residual = pattern.response - (stacked @ coef).reshape(k, n).T
+        hat = (stacked @ coef_covariance).reshape(k, n * n_fixed) @ stacked.reshape(
+            k, n * n_fixed
+        ).T
         middle = (
             pattern.response.shape[0] * np.eye(pattern.visits.size)
             - (hat + residual.T @ residual) @ inverse
         )
-        g[np.ix_(pattern.visits, pattern.visits)] += inverse @ middle
-    derivatives = _covariance_derivatives(structure, theta, n_visits)
+        g[pattern.block] += inverse @ middle
+    derivatives = covariance_derivatives(structure, theta, n_visits)
     score = np.asarray(-0.5 * np.einsum("kab,ab->k", derivatives, g), dtype=np.float64)
     return _Evaluation(float(loglik), score, coef, coef_covariance)
 
@@ -160,6 +208,62 @@ def _hessian(
     return np.asarray(0.5 * (hessian + hessian.T), dtype=np.float64)
 
 
+def _expected_information(
+    theta: NDArray[np.float64], structure: Structure, n_visits: int, patterns: tuple[Pattern, ...]
+) -> NDArray[np.float64]:
+    """½ Σ_i tr(V_i⁻¹ ∂V_i/∂θ_k V_i⁻¹ ∂V_i/∂θ_l): the expected information of θ (ML form).
+
+    Jennrich & Schluchter (1986), "Unbalanced repeated-measures models with structured covariance
+    matrices", Biometrics 42:805–820, §3. It drops REML's O(p/N) correction, which is harmless for
+    a scoring direction, and costs nothing per participant: one term per pattern of visits.
+    """
+    sigma = covariance_matrix(structure, theta, n_visits)
+    derivatives = covariance_derivatives(structure, theta, n_visits)
+    information = np.zeros((theta.size, theta.size))
+    for pattern in patterns:
+        index = pattern.block
+        scaled = np.linalg.inv(sigma[index]) @ derivatives[:, index[0], index[1]]
+        count = pattern.response.shape[0]
+        information += 0.5 * count * np.einsum("kab,lba->kl", scaled, scaled)
+    return information
+
+
+def _fisher_scoring(
+    theta: NDArray[np.float64],
+    structure: Structure,
+    n_visits: int,
+    patterns: tuple[Pattern, ...],
+    n_obs: int,
+) -> NDArray[np.float64]:
+    """Fisher scoring with step halving from ``theta``, for fits L-BFGS-B left short of the top.
+
+    On many participants ℓ_R is steep and L-BFGS-B's first trial steps leave the parameter space;
+    scoring steps are scaled by the information and stay inside (Jennrich & Schluchter 1986).
+    """
+    current = _evaluate(theta, structure, n_visits, patterns, n_obs)
+    if current is None:
+        return theta
+    for _ in range(_MAX_SCORING):
+        information = _expected_information(theta, structure, n_visits, patterns)
+        try:
+            step = np.linalg.solve(information, current.score)
+        except np.linalg.LinAlgError:
+            break
+        for _ in range(_MAX_HALVINGS):
+            candidate = _evaluate(theta + step, structure, n_visits, patterns, n_obs)
+            # Near the top ℓ_R changes less than its rounding error: allow for that.
+            slack = 1e-12 * max(1.0, abs(current.loglik))
+            if candidate is not None and candidate.loglik >= current.loglik - slack:
+                break
+            step = step / 2.0
+        else:
+            break
+        theta, current = theta + step, candidate
+        if float(np.max(np.abs(step))) <= _STEP_TOLERANCE * max(1.0, float(np.max(np.abs(theta)))):
+            break
+    return theta
+
+
 def fit_reml(
     structure: Structure,
     patterns: tuple[Pattern, ...],
@@ -168,6 +272,9 @@ def fit_reml(
     start_covariance: NDArray[np.float64],
 ) -> RemlFit:
     """Maximise ℓ_R over the structure's parameters with L-BFGS-B from the moment start.
+
+    When L-BFGS-B stops with a score that is not yet near zero (typical with thousands of
+    participants), Fisher scoring takes over from where it stopped.
 
     Converged means: the optimizer's score is near zero and the Hessian of ``-ℓ_R`` (central
     differences of the analytic score) is positive definite, i.e. a proper local maximum.
@@ -193,8 +300,15 @@ def fit_reml(
         options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10},
     )
     theta = np.asarray(result.x, dtype=float)
-    sigma = covariance_matrix(structure, theta, n_visits)
     final = _evaluate(theta, structure, n_visits, patterns, n_obs)
+    if final is None or np.max(np.abs(final.score)) > _POLISH_TOLERANCE * max(
+        1.0, abs(final.loglik)
+    ):
+        theta = _fisher_scoring(
+            theta if final is not None else theta0, structure, n_visits, patterns, n_obs
+        )
+        final = _evaluate(theta, structure, n_visits, patterns, n_obs)
+    sigma = covariance_matrix(structure, theta, n_visits)
     if final is None:
         n_fixed = patterns[0].design.shape[2]
         nan = np.full(n_fixed, np.nan)
@@ -206,6 +320,7 @@ def fit_reml(
             np.nan,
             False,
             "the residual covariance became singular",
+            theta,
         )
     problem = ""
     hessian = _hessian(score, theta)
@@ -226,4 +341,6 @@ def fit_reml(
         final.loglik,
         problem == "",
         problem,
+        theta,
+        None if hessian is None else -hessian,
     )

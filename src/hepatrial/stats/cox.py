@@ -1,10 +1,13 @@
-"""Cox proportional hazards regression with Efron or Breslow handling of tied event times.
+"""Cox proportional hazards regression with Efron or Breslow ties, optionally Firth-penalized.
 
 Cox (1972), "Regression models and life-tables", JRSS B 34:187–220; Breslow (1974), Biometrics
 30:89–99; Efron (1977), "The efficiency of Cox's likelihood function for censored data", JASA
 72:557–565. The fit (Newton–Raphson with step halving from β = 0) and the Wald, likelihood-ratio and
 score tests follow Therneau & Grambsch (2000), *Modeling Survival Data*, §3.2–3.4, and are checked
-against R's ``survival::coxph``.
+against R's ``survival::coxph``. Firth's penalty (Firth 1993, "Bias reduction of maximum likelihood
+estimates", Biometrika 80:27–38) as applied to Cox regression by Heinze & Schemper (2001), "A
+solution to the problem of monotone likelihood in Cox regression", Biometrics 57:114–119, with
+profile penalized-likelihood intervals, is checked against a direct numerical maximisation.
 """
 
 from __future__ import annotations
@@ -19,16 +22,16 @@ from numpy.typing import NDArray
 from scipy.stats import chi2, norm
 
 from hepatrial.errors import InputError
+from hepatrial.stats._cox_fit import Optimum, maximize, objective, profile_limit, profile_loglik
+from hepatrial.stats._cox_risk import RiskSets, Ties
 from hepatrial.stats._survival_data import ArrayLike, check_conf_level, check_time_event
 
-__all__ = ["ChiSquareTest", "CoxResult", "Ties", "cox"]
+__all__ = ["ChiSquareTest", "ConfInt", "CoxResult", "Penalty", "Ties", "cox"]
 
-Ties = Literal["efron", "breslow"]
+Penalty = Literal["none", "firth"]
+ConfInt = Literal["wald", "profile"]
 Covariates: TypeAlias = "pd.DataFrame | Mapping[str, ArrayLike] | ArrayLike"
 
-_MAX_ITER = 30
-_MAX_HALVINGS = 30
-_RELATIVE_TOLERANCE = 1e-10
 # R's coxph flags a coefficient as possibly infinite when the next Newton step is still larger
 # than sqrt(1e-9) times the coefficient after the log-likelihood has converged.
 _INFINITE_TOLERANCE = float(np.sqrt(1e-9))
@@ -45,7 +48,14 @@ class ChiSquareTest:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class CoxResult:
-    """Fitted Cox model: coefficients (log hazard ratios), their Wald inference and global tests."""
+    """Fitted Cox model: coefficients (log hazard ratios), their inference and global tests.
+
+    With ``penalty="firth"``, ``loglik``, ``loglik_null`` and ``likelihood_ratio`` are those of the
+    penalized likelihood l*(β); ``covariance`` is I(β̂)⁻¹ in both cases. ``conf_int`` says how the
+    hazard-ratio limits and the per-coefficient ``p_value`` were obtained: Wald (z-test), or
+    profile likelihood (limits where the profile drops by χ²₁/2; p from the profile
+    likelihood-ratio test of β_j = 0). ``z`` is always the Wald statistic.
+    """
 
     names: tuple[str, ...]
     coef: NDArray[np.float64]
@@ -64,6 +74,8 @@ class CoxResult:
     n: int
     n_event: int
     ties: Ties
+    penalty: Penalty
+    conf_int: ConfInt
     conf_level: float
     iterations: int
     converged: bool
@@ -95,61 +107,6 @@ class CoxResult:
             [[name, t.statistic, t.df, t.p_value] for name, t in rows],
             columns=["test", "statistic", "df", "p_value"],
         )
-
-
-@dataclass(frozen=True, slots=True)
-class _RiskSets:
-    """The sorted data and, per distinct event time, its position and deaths, for fast sums."""
-
-    x: NDArray[np.float64]
-    event: NDArray[np.bool_]
-    start: NDArray[np.intp]
-    death_time: NDArray[np.intp]
-    fraction: NDArray[np.float64]
-    row_time: NDArray[np.intp]
-
-    @classmethod
-    def build(
-        cls, time: NDArray[np.float64], event: NDArray[np.bool_], x: NDArray[np.float64], ties: Ties
-    ) -> _RiskSets:
-        order = np.lexsort((~event, time))
-        time, event, x = time[order], event[order], x[order]
-        event_times, counts = np.unique(time[event], return_counts=True)
-        start = np.searchsorted(time, event_times, side="left")
-        death_time = np.searchsorted(event_times, time[event])
-        # Efron replaces the j-th of d tied deaths' risk set by one with (j/d) of each tied
-        # death removed; Breslow keeps the full risk set for all of them.
-        row_time = np.repeat(np.arange(event_times.size), counts)
-        within = np.arange(row_time.size) - np.repeat(np.cumsum(counts) - counts, counts)
-        fraction = within / np.repeat(counts, counts) if ties == "efron" else np.zeros(within.size)
-        return cls(x, event, start.astype(np.intp), death_time, fraction, row_time)
-
-    def derivatives(
-        self, beta: NDArray[np.float64]
-    ) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
-        """Log partial likelihood, score vector and observed information at ``beta``."""
-        eta = self.x @ beta
-        w = np.exp(eta)
-        wx = w[:, None] * self.x
-        wxx = wx[:, :, None] * self.x[:, None, :]
-        s0 = w[::-1].cumsum()[::-1][self.start]
-        s1 = wx[::-1].cumsum(axis=0)[::-1][self.start]
-        s2 = wxx[::-1].cumsum(axis=0)[::-1][self.start]
-        k = self.start.size
-        dead = self.event
-        a = np.bincount(self.death_time, weights=w[dead], minlength=k)
-        b = np.zeros_like(s1)
-        np.add.at(b, self.death_time, wx[dead])
-        c = np.zeros_like(s2)
-        np.add.at(c, self.death_time, wxx[dead])
-        f, j = self.fraction, self.row_time
-        den = s0[j] - f * a[j]
-        mean = (s1[j] - f[:, None] * b[j]) / den[:, None]
-        second = (s2[j] - f[:, None, None] * c[j]) / den[:, None, None]
-        loglik = float(eta[dead].sum() - np.log(den).sum())
-        score = self.x[dead].sum(axis=0) - mean.sum(axis=0)
-        information = (second - mean[:, :, None] * mean[:, None, :]).sum(axis=0)
-        return loglik, score, information
 
 
 def _design(covariates: Covariates, n: int) -> tuple[NDArray[np.float64], tuple[str, ...]]:
@@ -193,19 +150,94 @@ def _design(covariates: Covariates, n: int) -> tuple[NDArray[np.float64], tuple[
 
 def _binary_without_events(
     x: NDArray[np.float64], event: NDArray[np.bool_], names: tuple[str, ...]
-) -> list[str]:
-    notes = []
+) -> list[tuple[str, float]]:
+    """(name, level) of each level of a two-valued covariate that had no events."""
+    empty = []
     for column, name in enumerate(names):
         levels = np.unique(x[:, column])
         if levels.size != 2:
             continue
         for level in levels:
             if not event[x[:, column] == level].any():
-                notes.append(
-                    f"{name} = {level:g} had no events: the hazard ratio for {name} is not "
-                    "estimable (monotone likelihood); its estimate and Wald test are meaningless"
-                )
+                empty.append((name, float(level)))
+    return empty
+
+
+def _check_options(ties: str, penalty: str, conf_int: str | None) -> tuple[Ties, Penalty, ConfInt]:
+    if ties not in ("efron", "breslow"):
+        raise InputError(field="ties", expected="'efron' or 'breslow'", received=ties)
+    if penalty not in ("none", "firth"):
+        raise InputError(field="penalty", expected="'none' or 'firth'", received=penalty)
+    interval = conf_int if conf_int is not None else ("profile" if penalty == "firth" else "wald")
+    if interval not in ("wald", "profile"):
+        raise InputError(field="conf_int", expected="'wald' or 'profile'", received=interval)
+    return ties, penalty, interval  # type: ignore[return-value]
+
+
+def _monotone_notes(
+    x: NDArray[np.float64], events: NDArray[np.bool_], names: tuple[str, ...], fit: Optimum
+) -> list[str]:
+    monotone = [
+        f"{name} = {level:g} had no events: the hazard ratio for {name} is not "
+        "estimable (monotone likelihood); its estimate and Wald test are meaningless"
+        for name, level in _binary_without_events(x, events, names)
+    ]
+    # R's coxph flags a coefficient whose next Newton step is still large after convergence.
+    covariance = np.linalg.inv(fit.derivatives.information)
+    next_step = np.abs(covariance @ fit.derivatives.score)
+    infinite = [
+        name
+        for name, s, b in zip(names, next_step, fit.beta, strict=True)
+        if s > _INFINITE_TOLERANCE * max(abs(b), 1.0)
+    ]
+    if infinite and not monotone:
+        monotone.append(
+            f"the coefficient(s) of {', '.join(infinite)} may be infinite (monotone likelihood): "
+            "the log-likelihood converged while they kept growing"
+        )
+    return monotone
+
+
+def _firth_notes(
+    x: NDArray[np.float64], events: NDArray[np.bool_], names: tuple[str, ...]
+) -> list[str]:
+    notes = [
+        "Firth-penalized partial likelihood (Heinze & Schemper 2001): log-likelihoods and the "
+        "likelihood-ratio test are of l(β) + ½ log|I(β)|; the score test is the ordinary one"
+    ]
+    notes += [
+        f"Firth-penalized estimate: finite although the likelihood is monotone "
+        f"({name} = {level:g} had no events)"
+        for name, level in _binary_without_events(x, events, names)
+    ]
     return notes
+
+
+def _profile(
+    risk: RiskSets,
+    fit: Optimum,
+    std_error: NDArray[np.float64],
+    level: float,
+    firth: bool,
+    names: tuple[str, ...],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], list[str]]:
+    """Profile-likelihood limits and likelihood-ratio p-values of each coefficient."""
+    quantile = float(chi2.ppf(level, 1))
+    p = fit.beta.size
+    lower, upper, p_value = np.empty(p), np.empty(p), np.empty(p)
+    notes = []
+    for j in range(p):
+        lower[j] = profile_limit(risk, fit, j, float(std_error[j]), quantile, firth, -1)
+        upper[j] = profile_limit(risk, fit, j, float(std_error[j]), quantile, firth, +1)
+        at_zero = profile_loglik(risk, fit, j, 0.0, firth)[0]
+        p_value[j] = float(chi2.sf(max(2.0 * (fit.loglik - at_zero), 0.0), 1))
+        for side, value in (("lower", lower[j]), ("upper", upper[j])):
+            if not np.isfinite(value):
+                notes.append(
+                    f"the profile-likelihood {side} limit of {names[j]} is infinite: the "
+                    "likelihood stays within the χ² cut-off however far the coefficient goes"
+                )
+    return lower, upper, p_value, notes
 
 
 def cox(
@@ -215,20 +247,26 @@ def cox(
     *,
     ties: Ties = "efron",
     conf_level: float = 0.95,
+    penalty: Penalty = "none",
+    conf_int: ConfInt | None = None,
 ) -> CoxResult:
-    """Fit a Cox proportional hazards model by maximum partial likelihood.
+    """Fit a Cox proportional hazards model by maximum (optionally penalized) partial likelihood.
 
     ``covariates`` is a DataFrame, a mapping of name to column, or an (n × p) array (named
     ``x1 … xp``); rows must be complete. Newton–Raphson starts at β = 0 and halves a step that
     lowers the log partial likelihood (Therneau & Grambsch 2000, §3.2). Wald, likelihood-ratio
-    and score tests of β = 0 are reported with p degrees of freedom; hazard-ratio limits are
-    exp(β ± z·SE). A covariate level with no events makes its coefficient run to ±∞ (monotone
-    likelihood; Heinze & Schemper 2001, Biometrics 57:114–119): ``notes`` says so.
+    and score tests of β = 0 are reported with p degrees of freedom. A covariate level with no
+    events makes the ordinary coefficient run to ±∞ (monotone likelihood; Heinze & Schemper 2001,
+    Biometrics 57:114–119): ``notes`` says so.
+
+    ``penalty="firth"`` maximises l*(β) = l(β) + ½ log|I(β)| (Firth 1993; Heinze & Schemper 2001)
+    with either tie method; its estimate is finite under monotone likelihood. ``conf_int`` is
+    ``"wald"`` (exp(β ± z·SE)) or ``"profile"`` (profile (penalized) likelihood, Heinze & Schemper's
+    recommendation and R coxphf's default); by default profile with Firth, Wald without.
     """
     times, events = check_time_event(time, event)
     x, names = _design(covariates, times.size)
-    if ties not in ("efron", "breslow"):
-        raise InputError(field="ties", expected="'efron' or 'breslow'", received=ties)
+    options = _check_options(ties, penalty, conf_int)
     level = check_conf_level(conf_level)
     p = x.shape[1]
     notes: list[str] = []
@@ -240,63 +278,43 @@ def cox(
             f"covariate(s) {', '.join(constant)} do not vary: their effect is not estimable"
         )
     if notes:
-        return _not_estimable(names, times.size, int(events.sum()), ties, level, notes)
+        return _not_estimable(names, times.size, int(events.sum()), options, level, notes)
     if np.linalg.matrix_rank(x - x.mean(axis=0)) < p:
         raise InputError(
             field="covariates",
             expected="linearly independent columns",
             received=f"collinear columns among {list(names)}",
         )
+    firth = options[1] == "firth"
     # centring changes no coefficient but keeps exp(xβ) away from overflow
-    risk = _RiskSets.build(times, events, x - x.mean(axis=0), ties)
-    beta = np.zeros(p)
-    loglik_null, score0, info0 = risk.derivatives(beta)
-    loglik, score, info = loglik_null, score0, info0
-    converged = False
-    iterations = 0
-    while iterations < _MAX_ITER:
-        iterations += 1
-        step = np.linalg.solve(info, score)
-        candidate = beta + step
-        new_loglik, new_score, new_info = risk.derivatives(candidate)
-        halvings = 0
-        while not new_loglik >= loglik and halvings < _MAX_HALVINGS:
-            candidate = (beta + candidate) / 2.0
-            new_loglik, new_score, new_info = risk.derivatives(candidate)
-            halvings += 1
-        change = abs(new_loglik - loglik)
-        beta, loglik, score, info = candidate, new_loglik, new_score, new_info
-        if change <= _RELATIVE_TOLERANCE * abs(loglik):
-            converged = True
-            break
+    risk = RiskSets.build(times, events, x - x.mean(axis=0), options[0])
+    loglik_null, _, null = objective(risk, np.zeros(p), firth)
+    fit = maximize(risk, np.zeros(p), firth)
+    info = fit.derivatives.information
     covariance: NDArray[np.float64] = np.linalg.inv(info).astype(np.float64)
-    if not converged:
+    if not fit.converged:
         notes.append(
-            f"Newton–Raphson did not converge in {_MAX_ITER} iterations: estimates are unreliable"
+            f"Newton–Raphson did not converge in {fit.iterations} iterations: "
+            "estimates are unreliable"
         )
-    monotone = _binary_without_events(x, events, names)
-    next_step = np.abs(covariance @ score)
-    infinite = [
-        name
-        for name, s, b in zip(names, next_step, beta, strict=True)
-        if s > _INFINITE_TOLERANCE * max(abs(b), 1.0)
-    ]
-    notes.extend(monotone)
-    if infinite and not monotone:
-        notes.append(
-            f"the coefficient(s) of {', '.join(infinite)} may be infinite (monotone likelihood): "
-            "the log-likelihood converged while they kept growing"
-        )
+    if firth:
+        notes.extend(_firth_notes(x, events, names))
+    else:
+        notes.extend(_monotone_notes(x, events, names, fit))
+    beta = fit.beta
     std_error = np.sqrt(np.diag(covariance))
-    z_crit = float(norm.ppf(1.0 - (1.0 - level) / 2.0))
     z = beta / std_error
+    p_value = 2.0 * norm.sf(np.abs(z))
+    z_crit = float(norm.ppf(1.0 - (1.0 - level) / 2.0))
+    lower, upper = beta - z_crit * std_error, beta + z_crit * std_error
+    if options[2] == "profile":
+        lower, upper, p_value, profile_notes = _profile(risk, fit, std_error, level, firth, names)
+        notes.extend(profile_notes)
     with np.errstate(over="ignore"):
-        hazard_ratio = np.exp(beta)
-        hr_lower = np.exp(beta - z_crit * std_error)
-        hr_upper = np.exp(beta + z_crit * std_error)
-    lr = 2.0 * (loglik - loglik_null)
+        hazard_ratio, hr_lower, hr_upper = np.exp(beta), np.exp(lower), np.exp(upper)
+    lr = 2.0 * (fit.loglik - loglik_null)
     wald = float(beta @ info @ beta)
-    score_stat = float(score0 @ np.linalg.solve(info0, score0))
+    score_stat = float(null.score @ np.linalg.solve(null.information, null.score))
     return CoxResult(
         names=names,
         coef=beta,
@@ -306,24 +324,31 @@ def cox(
         hr_lower=hr_lower,
         hr_upper=hr_upper,
         z=z,
-        p_value=2.0 * norm.sf(np.abs(z)),
+        p_value=p_value,
         loglik_null=loglik_null,
-        loglik=loglik,
+        loglik=fit.loglik,
         likelihood_ratio=ChiSquareTest(lr, p, float(chi2.sf(lr, p))),
         wald=ChiSquareTest(wald, p, float(chi2.sf(wald, p))),
         score=ChiSquareTest(score_stat, p, float(chi2.sf(score_stat, p))),
         n=times.size,
         n_event=int(events.sum()),
-        ties=ties,
+        ties=options[0],
+        penalty=options[1],
+        conf_int=options[2],
         conf_level=level,
-        iterations=iterations,
-        converged=converged,
+        iterations=fit.iterations,
+        converged=fit.converged,
         notes=tuple(notes),
     )
 
 
 def _not_estimable(
-    names: tuple[str, ...], n: int, n_event: int, ties: Ties, level: float, notes: list[str]
+    names: tuple[str, ...],
+    n: int,
+    n_event: int,
+    options: tuple[Ties, Penalty, ConfInt],
+    level: float,
+    notes: list[str],
 ) -> CoxResult:
     """A result whose every estimate is NaN, with ``notes`` saying why (never a silent NaN)."""
     p = len(names)
@@ -346,7 +371,9 @@ def _not_estimable(
         score=undefined,
         n=n,
         n_event=n_event,
-        ties=ties,
+        ties=options[0],
+        penalty=options[1],
+        conf_int=options[2],
         conf_level=level,
         iterations=0,
         converged=False,

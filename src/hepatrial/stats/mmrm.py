@@ -8,15 +8,17 @@ within participant across visits (see :mod:`hepatrial.stats._mmrm_covariance`), 
 contributes the visits they were seen at (valid under missing at random). The fit maximises the
 restricted likelihood (:mod:`hepatrial.stats._mmrm_fit`) and is checked against ``nlme::gls``.
 
-Degrees of freedom are the residual ``N - p`` (observations minus fixed effects) that
-``nlme::gls`` uses for its t-tests. They are *not* Kenward–Roger or Satterthwaite degrees of
-freedom and overstate the information in small trials, so the intervals are somewhat too narrow.
+Degrees of freedom are by default Satterthwaite's (:mod:`hepatrial.stats._mmrm_satterthwaite`, as
+SAS PROC MIXED ``DDFM=SATTERTHWAITE`` and R's lmerTest and mmrm packages), checked against lmerTest.
+``df="residual"`` gives the residual ``N - p`` that ``nlme::gls`` uses, which overstates the
+information in small trials. Kenward–Roger's adjustment of the standard errors is not provided.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -26,15 +28,25 @@ from scipy.stats import t as t_dist
 from hepatrial.errors import InputError
 from hepatrial.stats._mmrm_covariance import STRUCTURES, Structure
 from hepatrial.stats._mmrm_design import Design, build_design
-from hepatrial.stats._mmrm_fit import RemlFit, fit_reml, group_patterns
+from hepatrial.stats._mmrm_fit import Pattern, RemlFit, fit_reml, group_patterns
+from hepatrial.stats._mmrm_satterthwaite import satterthwaite_df
 from hepatrial.stats._survival_data import check_conf_level
 
-__all__ = ["MmrmResult", "VisitDifference", "mmrm"]
+__all__ = ["DfMethod", "MmrmResult", "VisitDifference", "mmrm"]
 
-_DF_NOTE = (
-    "degrees of freedom are the residual N - p reported by nlme::gls, not Kenward-Roger or "
-    "Satterthwaite: intervals may be too narrow in small samples"
-)
+DfMethod = Literal["satterthwaite", "residual"]
+
+_DF_NOTES: dict[str, str] = {
+    "residual": (
+        "degrees of freedom are the residual N - p reported by nlme::gls, not Kenward-Roger or "
+        "Satterthwaite: intervals may be too narrow in small samples"
+    ),
+    "satterthwaite": (
+        "degrees of freedom by Satterthwaite's approximation (as SAS DDFM=SATTERTHWAITE and "
+        "lmerTest); standard errors are not Kenward-Roger adjusted, so intervals may still be "
+        "slightly narrow in small samples"
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +60,18 @@ class VisitDifference:
     std_error: float
     lower: float
     upper: float
-    df: int
+    df: float
     t_value: float
     p_value: float
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class MmrmResult:
-    """REML fit of the MMRM: fixed effects, residual covariance and the arm difference per visit."""
+    """REML fit of the MMRM: fixed effects, residual covariance and the arm difference per visit.
+
+    ``df`` holds the degrees of freedom of each fixed effect's t-test by ``df_method``;
+    ``df_residual`` is N - p whichever method is used.
+    """
 
     response: str
     covariance: Structure | None
@@ -69,6 +85,8 @@ class MmrmResult:
     residual_covariance: NDArray[np.float64]
     loglik: float
     df_residual: int
+    df_method: DfMethod
+    df: NDArray[np.float64]
     differences: tuple[VisitDifference, ...]
     n_subjects: int
     n_obs: int
@@ -94,23 +112,27 @@ class MmrmResult:
         return pd.DataFrame(rows, columns=columns)
 
     def fixed_effects(self) -> pd.DataFrame:
-        """One row per fixed effect: estimate, SE, t and two-sided p on ``df_residual``."""
+        """One row per fixed effect: estimate, SE, df, t and two-sided p on ``df``."""
         t_value = self.coef / self.std_error
         return pd.DataFrame(
             {
                 "term": self.names,
                 "estimate": self.coef,
                 "std_error": self.std_error,
+                "df": self.df,
                 "t_value": t_value,
-                "p_value": _two_sided_p(t_value, self.df_residual),
+                "p_value": _two_sided_p(t_value, self.df),
             }
         )
 
 
-def _two_sided_p(t_value: NDArray[np.float64], df: int) -> NDArray[np.float64]:
-    if df <= 0:
-        return np.full_like(t_value, np.nan)
-    return np.asarray(2.0 * t_dist.sf(np.abs(t_value), df), dtype=float)
+def _two_sided_p(
+    t_value: NDArray[np.float64], df: NDArray[np.float64] | float
+) -> NDArray[np.float64]:
+    df = np.broadcast_to(np.asarray(df, dtype=float), t_value.shape)
+    with np.errstate(invalid="ignore"):
+        p = 2.0 * t_dist.sf(np.abs(t_value), np.where(df > 0, df, np.nan))
+    return np.asarray(p, dtype=float)
 
 
 def _check_structures(
@@ -143,8 +165,9 @@ def _start_covariance(design: Design) -> NDArray[np.float64]:
     return np.diag(np.where(np.isfinite(variances) & (variances > 0), variances, pooled))
 
 
-def _fit_in_order(order: tuple[Structure, ...], design: Design, notes: list[str]) -> RemlFit:
-    patterns = group_patterns(design.visit_index, design.subject_index, design.y, design.x)
+def _fit_in_order(
+    order: tuple[Structure, ...], design: Design, patterns: tuple[Pattern, ...], notes: list[str]
+) -> RemlFit:
     start = _start_covariance(design)
     for structure in order:
         fit = fit_reml(structure, patterns, len(design.visits), design.y.size, start)
@@ -159,10 +182,35 @@ def _fit_in_order(order: tuple[Structure, ...], design: Design, notes: list[str]
     return fit
 
 
+def _degrees_of_freedom(
+    method: DfMethod,
+    fit: RemlFit,
+    design: Design,
+    patterns: tuple[Pattern, ...],
+    notes: list[str],
+) -> tuple[DfMethod, NDArray[np.float64]]:
+    p = len(design.names)
+    residual = np.full(p, float(design.y.size - p))
+    if method == "residual":
+        return "residual", residual
+    if not fit.converged or fit.theta is None or fit.information is None:
+        notes.append("Satterthwaite degrees of freedom need a converged fit: residual N - p used")
+        return "residual", residual
+    df = satterthwaite_df(
+        fit.structure,
+        fit.theta,
+        fit.information,
+        patterns,
+        len(design.visits),
+        fit.coef_covariance,
+        np.eye(p),
+    )
+    return "satterthwaite", df
+
+
 def _differences(
-    design: Design, fit: RemlFit, df: int, conf_level: float
+    design: Design, fit: RemlFit, df: NDArray[np.float64], conf_level: float
 ) -> tuple[VisitDifference, ...]:
-    quantile = float(t_dist.ppf(0.5 + conf_level / 2.0, df)) if df > 0 else np.nan
     rows = []
     for arm in design.arms[1:]:
         for visit in design.visits:
@@ -171,10 +219,12 @@ def _differences(
                 k = design.names.index(name)
                 estimate = float(fit.coef[k])
                 se = float(np.sqrt(fit.coef_covariance[k, k]))
+                dof = float(df[k])
             else:
-                estimate = se = np.nan
+                estimate = se = dof = np.nan
+            quantile = float(t_dist.ppf(0.5 + conf_level / 2.0, dof)) if dof > 0 else np.nan
             t_value = estimate / se
-            p = float(_two_sided_p(np.array([t_value]), df)[0])
+            p = float(_two_sided_p(np.array([t_value]), dof)[0])
             rows.append(
                 VisitDifference(
                     visit,
@@ -184,7 +234,7 @@ def _differences(
                     se,
                     estimate - quantile * se,
                     estimate + quantile * se,
-                    df,
+                    dof,
                     t_value,
                     p,
                 )
@@ -203,6 +253,7 @@ def mmrm(
     covariance: Structure = "unstructured",
     fallback: Sequence[Structure] = ("toeplitz", "ar1", "cs"),
     conf_level: float = 0.95,
+    df: DfMethod = "satterthwaite",
 ) -> MmrmResult:
     """Fit the MMRM by REML and estimate the arm difference at each visit.
 
@@ -211,20 +262,29 @@ def mmrm(
     correlations use these positions. Arms are sorted as R sorts factor levels and the first is the
     reference. If the requested structure does not converge, or its REML Hessian is not positive
     definite, the structures in ``fallback`` are tried in order and a note names the one used.
-    Method: Mallinckrodt et al. (2008); REML per Harville (1977); validated against ``nlme::gls``.
+
+    ``df`` chooses the degrees of freedom of the t-tests and intervals: ``"satterthwaite"`` (the
+    default; Satterthwaite 1946, as SAS ``DDFM=SATTERTHWAITE`` and lmerTest, with the observed
+    REML information of the covariance parameters) or ``"residual"`` (N - p, as ``nlme::gls``).
+    Method: Mallinckrodt et al. (2008); REML per Harville (1977); validated against ``nlme::gls``
+    (estimates) and lmerTest (Satterthwaite df).
     """
     check_conf_level(conf_level)
+    if df not in ("satterthwaite", "residual"):
+        raise InputError(field="df", expected="'satterthwaite' or 'residual'", received=df)
     requested, order = _check_structures(covariance, fallback)
     design = build_design(
         data, response=response, subject=subject, visit=visit, arm=arm, baseline=baseline
     )
     notes = list(design.notes)
     p = len(design.names)
-    df = design.y.size - p
+    df_residual = design.y.size - p
     n_visits = len(design.visits)
-    if df > 0:
-        fit = _fit_in_order(order, design, notes)
-        notes.append(_DF_NOTE)
+    patterns = group_patterns(design.visit_index, design.subject_index, design.y, design.x)
+    if df_residual > 0:
+        fit = _fit_in_order(order, design, patterns, notes)
+        df_method, df_coef = _degrees_of_freedom(df, fit, design, patterns, notes)
+        notes.append(_DF_NOTES[df_method])
     else:
         notes.append(
             f"{design.y.size} observations for {p} fixed effects: too few to estimate the "
@@ -239,6 +299,7 @@ def mmrm(
             converged=False,
             problem="",
         )
+        df_method, df_coef = df, np.full(p, np.nan)
     return MmrmResult(
         response=response,
         covariance=fit.structure if fit.converged else None,
@@ -251,8 +312,10 @@ def mmrm(
         coef_covariance=fit.coef_covariance,
         residual_covariance=fit.residual_covariance,
         loglik=fit.loglik,
-        df_residual=df,
-        differences=_differences(design, fit, df, conf_level),
+        df_residual=df_residual,
+        df_method=df_method,
+        df=df_coef,
+        differences=_differences(design, fit, df_coef, conf_level),
         n_subjects=design.n_subjects,
         n_obs=int(design.y.size),
         conf_level=conf_level,
