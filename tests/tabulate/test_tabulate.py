@@ -56,3 +56,15 @@ def test_tabulations_survive_a_csv_round_trip(tmp_path: Path) -> None:
     back = Tabulations.read_csv(tmp_path)
     assert back.studyid == "NCT06167473"
     pd.testing.assert_frame_equal(back["LB"], original["LB"])
+
+
+def test_a_csv_round_trip_keeps_every_digit_of_a_float(tmp_path: Path) -> None:
+    # -1.8676797971382277 came back as -1.867679797138228 through pandas' fast float parser,
+    # which changed the input hash of an analysis run from the CSV files
+    labs = _labs()
+    labs[0]["LBSTRESN"] = -1.8676797971382277
+    original = Tabulations("NCT06167473", {"LB": tabulation("LB", labs, studyid="NCT06167473")})
+    original.write_csv(tmp_path)
+    back = Tabulations.read_csv(tmp_path)
+    assert list(back["LB"]["LBSTRESN"]) == list(original["LB"]["LBSTRESN"])
+    assert back["LB"].to_csv(index=False) == original["LB"].to_csv(index=False)

@@ -11,9 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
+
+from hepatrial.analysis.describe import Descriptives
 
 __all__ = ["RESULTS_FILE", "MethodResult", "Provenance", "ResultsBundle"]
 
@@ -59,13 +62,15 @@ class ResultsBundle:
     """The results of the protocol's analysis plan on one data cut.
 
     ``groups`` maps each arm code to the group label used in the results; in a masked bundle it is
-    empty (the key is withheld) and the labels are "Group A", "Group B".
+    empty (the key is withheld) and the labels are "Group A", "Group B". ``descriptives`` holds
+    what the report shows beside the analyses (CONSORT, Table 1, trajectories, safety, quality).
     """
 
     masked: bool
     groups: Mapping[str, str]
     provenance: Provenance
     results: tuple[MethodResult, ...]
+    descriptives: Descriptives | None = None
 
     def find(self, outcome: str, method: str, parameter: str | None = None) -> MethodResult:
         """The result of ``method`` for ``outcome`` (and ``parameter``, if several were run)."""
@@ -91,6 +96,7 @@ class ResultsBundle:
                 "seed": prov.seed,
             },
             "results": [_method_dict(item) for item in self.results],
+            "descriptives": _descriptives_dict(self.descriptives),
         }
 
     def to_json(self) -> str:
@@ -127,6 +133,15 @@ def _method_dict(item: MethodResult) -> dict[str, object]:
         "result": value,
         "notes": notes,
     }
+
+
+def _descriptives_dict(descriptives: Descriptives | None) -> dict[str, object] | None:
+    if descriptives is None:
+        return None
+    missing: list[str] = []
+    value = cast("dict[str, object]", _plain(descriptives, "descriptives", missing))
+    value["notes"] = list(descriptives.notes)
+    return value
 
 
 def _plain(value: object, path: str, missing: list[str]) -> object:

@@ -93,10 +93,28 @@ class Tabulations:
                 kind = variable.kind
                 column = frame[variable.name]
                 frame[variable.name] = (
-                    pd.to_numeric(column).astype(_DTYPES[kind])
+                    _numbers(column, kind)
                     if kind in ("number", "integer")
                     else column.astype("string")
                 )
             frames[code] = frame
         studyid = next((str(f["STUDYID"].iloc[0]) for f in frames.values() if len(f)), "")
         return cls(studyid=studyid, domains=frames)
+
+
+def _numbers(column: pd.Series, kind: str) -> pd.Series:
+    """Text to numbers, exactly as written: pandas' fast parser may change the last digit of a
+    17-digit float, and the input hash of the analysis must not depend on a CSV round trip."""
+    parse = float if kind == "number" else _integer
+    values = [pd.NA if pd.isna(text) else parse(str(text)) for text in column]
+    return pd.Series(pd.array(values, dtype=_DTYPES[kind]), index=column.index, name=column.name)
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)  # "3.0", as a spreadsheet may write it
+        if not value.is_integer():
+            raise
+        return int(value)
