@@ -14,3 +14,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Parallel test runs against one PostgreSQL server each need their own test database.
 if os.environ.get("HEPATRIAL_TEST_DB"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["HEPATRIAL_TEST_DB"]}  # noqa: F405
+
+# whitenoise looks for the collected assets at start-up; the tests serve them from the finders
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -8,11 +8,12 @@ The arm appears only where :func:`~hepatrial.edc.core.masking.allocation_visible
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from hepatrial.clinical import Attestation, EligibilityResult, evaluate_eligibility
 from hepatrial.design.workflow import Status
 from hepatrial.edc.core.audit import record_access
 from hepatrial.edc.core.masking import allocation_visible
@@ -24,6 +25,7 @@ from hepatrial.edc.study.selectors import study_protocol
 from hepatrial.errors import InputError
 
 __all__ = [
+    "eligibility_preview",
     "participant_get",
     "participant_list",
     "personal_identifiers_get",
@@ -185,3 +187,32 @@ def personal_identifiers_get(*, user: Any, participant_id: Any) -> dict[str, str
         "phone": pii_decrypt(identifiers.phone_token),
         "national_id": pii_decrypt(identifiers.national_id_token),
     }
+
+
+def eligibility_preview(
+    *, user: Any, participant_id: Any, facts: Mapping[str, Any] | None = None
+) -> EligibilityResult:
+    """How eligibility stands: the recorded facts and attestations, with ``facts`` (typed into a
+    form, not yet saved) laid over them, judged by ``evaluate_eligibility``; nothing is written.
+
+    The consent date comes from the consent record, as when eligibility is confirmed. Unknown
+    codes and ill-typed values are InputErrors, as they would be on saving.
+    """
+    from hepatrial.edc.participants.services_screening import CONSENT_DATE_FACT
+
+    require(user, "participant.view")
+    participant = _one(user, participant_id)
+    protocol = study_protocol()
+    values: dict[str, Any] = {
+        f.code: f.value for f in participant.screening_facts.filter(voided=False)
+    }
+    values.update(facts or {})
+    consent = _consent(participant)
+    declared = {f.code for f in protocol.screening_facts}
+    if consent is not None and CONSENT_DATE_FACT in declared:
+        values[CONSENT_DATE_FACT] = consent.consent_date
+    attestations = {
+        a.criterion_code: Attestation(holds=a.holds, source_document=a.source_document)
+        for a in participant.attestations.filter(voided=False)
+    }
+    return evaluate_eligibility(protocol, facts=values, attestations=attestations)

@@ -1,3 +1,26 @@
-"""URLs of the Web pages (see the app docstring)."""
+"""URLs of the web pages: sign-in, dashboard, participants, audit history, language."""
 
-urlpatterns: list[object] = []
+from django.urls import path
+from django.views.i18n import set_language
+
+from hepatrial.edc.web import views_audit, views_auth, views_dashboard, views_participant
+
+urlpatterns = [
+    path("login/", views_auth.login_view, name="login"),
+    path("logout/", views_auth.logout_view, name="logout"),
+    path("password/", views_auth.password_change_view, name="password_change"),
+    path("password/done/", views_auth.password_change_done_view, name="password_change_done"),
+    path("language/", set_language, name="set_language"),
+    path("", views_dashboard.dashboard, name="dashboard"),
+    path("participants/", views_participant.participant_list, name="participant_list"),
+    path(
+        "participants/<uuid:participant_id>/",
+        views_participant.participant_detail,
+        name="participant_detail",
+    ),
+    path(
+        "history/<str:model>/<uuid:record_id>/",
+        views_audit.record_history,
+        name="record_history",
+    ),
+]
