@@ -10,14 +10,15 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test lint typecheck contracts unit chromium bench clean
 
+# --force replaces the previous demo in ./demo; a folder that is not a demo is never touched.
 demo: $(STAMP)
-	$(BIN)/hepatrial demo
+	$(BIN)/hepatrial demo --force
 
 test: lint typecheck contracts unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -50,11 +50,3 @@ def test_protocol_check_rejects_a_lab_the_catalogue_does_not_know(
     run = hepatrial("protocol", "check", str(broken))
     assert run.code == 2
     assert "GGT" in run.err
-
-
-def test_demo_shows_the_schedule_and_scores_an_example_panel(hepatrial: Any) -> None:
-    run = hepatrial("demo")
-    assert run.code == 0
-    assert "Schedule of assessments" in run.out
-    assert "MELD-Na (OPTN 2016): 21" in run.out
-    assert "Child-Pugh B (9)" in run.out

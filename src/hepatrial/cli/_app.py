@@ -11,10 +11,12 @@ from rich.markup import escape
 from hepatrial.cli import (
     analyze_cmd,
     demo_cmd,
+    design_cmd,
     edc_cmd,
     protocol_cmd,
     randomization_cmd,
     score_cmd,
+    serve_cmd,
 )
 from hepatrial.errors import HepatrialError
 
@@ -29,8 +31,10 @@ app.add_typer(protocol_cmd.app, name="protocol")
 app.add_typer(score_cmd.app, name="score")
 app.command("demo")(demo_cmd.demo)
 app.command("init")(edc_cmd.init)
+app.command("serve")(serve_cmd.serve)
 app.command("backup")(edc_cmd.backup)
 app.command("analyze")(analyze_cmd.analyze)
+app.command("design")(design_cmd.design)
 app.add_typer(edc_cmd.audit_app, name="audit")
 app.add_typer(randomization_cmd.app, name="randomization")
 app.add_typer(edc_cmd.jobs_app, name="jobs")

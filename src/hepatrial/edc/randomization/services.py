@@ -24,6 +24,7 @@ Allocations are never undone: there is no service to void one, and the model ref
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -60,7 +61,7 @@ from hepatrial.edc.study.selectors import (
     study_ensure_unlocked,
     study_protocol,
 )
-from hepatrial.errors import WorkflowError
+from hepatrial.errors import InputError, WorkflowError
 
 __all__ = ["participant_randomize", "randomization_list_generate", "unblinding_request"]
 
@@ -127,13 +128,29 @@ def randomization_list_generate(
     return record
 
 
+def _moment(now: object) -> dt.datetime:
+    """``now`` (an aware time, not in the future) or, when None, the real time."""
+    real = timezone.now()
+    if now is None:
+        return real
+    if not isinstance(now, dt.datetime) or timezone.is_naive(now) or now > real:
+        raise InputError(
+            field="now", expected="an aware date and time, not in the future", received=now
+        )
+    return now
+
+
 def _params() -> RandomizationParams:
     return RandomizationParams.from_protocol(study_protocol())
 
 
 @transaction.atomic
 def participant_randomize(
-    *, user: Any, participant: Participant, stratum_levels: Mapping[str, str] | None = None
+    *,
+    user: Any,
+    participant: Participant,
+    stratum_levels: Mapping[str, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> Allocation:
     """Give ``participant`` the next unused slot of their stratum, or an arm by minimization.
 
@@ -141,9 +158,11 @@ def participant_randomize(
     ``stratum_levels`` maps each stratification factor of the protocol to the participant's
     level; leave it out when the scheme is unstratified. Minimization needs a level for every
     factor. The returned allocation carries the arm: pages show it only through
-    :func:`~hepatrial.edc.randomization.selectors.allocation_get`.
+    :func:`~hepatrial.edc.randomization.selectors.allocation_get`. ``now`` is the caller's
+    clock for the time of randomization (the demo replays past days), by default the real time.
     """
     require(user, "participant.randomize")
+    when = _moment(now)
     study_ensure_unlocked()
     params = _params()
     records = AllocationListRecord.objects.filter(voided=False)
@@ -174,6 +193,7 @@ def participant_randomize(
             target=target,
             stratum=stratum,
             arm=result.arm,
+            randomized_at=when,
             minimization=_minimization_record(result, sequence),
         )
     slot = (
@@ -197,7 +217,13 @@ def participant_randomize(
         changes={"used": True},
     )
     return _allocation_create(
-        user=user, participant=current, target=target, stratum=stratum, arm=slot.arm, slot=slot
+        user=user,
+        participant=current,
+        target=target,
+        stratum=stratum,
+        arm=slot.arm,
+        randomized_at=when,
+        slot=slot,
     )
 
 
@@ -226,6 +252,7 @@ def _allocation_create(
     target: str,
     stratum: str,
     arm: str,
+    randomized_at: dt.datetime,
     slot: AllocationSlot | None = None,
     minimization: dict[str, Any] | None = None,
 ) -> Allocation:
@@ -237,7 +264,7 @@ def _allocation_create(
         minimization=minimization,
         stratum=stratum,
         arm=arm,
-        randomized_at=timezone.now(),
+        randomized_at=randomized_at,
         randomized_by=user,
     )
     allocation.participant = record_update(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from hepatrial.edc.core.clock import replayed_day
 from hepatrial.edc.participants.models import Participant
 from hepatrial.edc.visits.models import Visit, VisitStatus
 from hepatrial.edc.visits.rules import OPEN_STATUSES
@@ -18,7 +19,11 @@ __all__ = ["VisitRow", "site_today", "visit_get", "visit_list", "visits_overdue"
 
 
 def site_today(*, participant: Participant) -> date:
-    """Today's date where the participant is followed (the site's time zone, not UTC)."""
+    """Today's date where the participant is followed (the site's time zone, not UTC), or the
+    replayed day while the demo replays the past (:mod:`hepatrial.edc.core.clock`)."""
+    replayed = replayed_day()
+    if replayed is not None:
+        return replayed
     return timezone.localdate(timezone=ZoneInfo(participant.site.time_zone))
 
 
