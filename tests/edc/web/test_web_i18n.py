@@ -172,6 +172,30 @@ def test_the_language_switch_turns_the_pages_to_chinese_and_back(users: dict[str
     assert "Study dashboard" in client.get(reverse("web:dashboard")).text
 
 
+def test_the_chosen_language_follows_the_user_to_another_browser(users: dict[str, Any]) -> None:
+    ward = Client()
+    ward.force_login(users["coordinator"])
+    ward.post(reverse("web:set_language"), {"language": "zh-hans", "next": "/"})
+    users["coordinator"].refresh_from_db()
+    assert users["coordinator"].language == "zh-hans"
+    # a second computer sends no cookie and an English browser header
+    office = Client(headers={"accept-language": "en"})
+    office.force_login(users["coordinator"])
+    assert "研究仪表板" in office.get(reverse("web:dashboard")).text
+    # another user on that computer keeps the browser's language
+    other = Client(headers={"accept-language": "en"})
+    other.force_login(users["monitor"])
+    assert "Study dashboard" in other.get(reverse("web:dashboard")).text
+
+
+def test_an_unknown_language_is_not_saved_on_the_account(users: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(users["monitor"])
+    client.post(reverse("web:set_language"), {"language": "xx", "next": "/"})
+    users["monitor"].refresh_from_db()
+    assert users["monitor"].language == ""
+
+
 def test_times_are_shown_in_the_site_zone_and_the_history_gives_utc_too(
     users: dict[str, Any], journey: dict[str, Any]
 ) -> None:

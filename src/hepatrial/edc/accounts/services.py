@@ -1,7 +1,8 @@
-"""Account services: create a user, change a role, deactivate. Every change is audited."""
+"""Account services: create a user, change a role, deactivate (each audited); the language."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from hepatrial.edc.core.services import require_reason, validate
 from hepatrial.errors import InputError
 from hepatrial.protocol import ROLES
 
-__all__ = ["user_create", "user_deactivate", "user_set_role"]
+__all__ = ["user_create", "user_deactivate", "user_language_set", "user_set_role"]
 
 
 def _check_role(role: str) -> None:
@@ -91,3 +92,16 @@ def user_deactivate(*, actor: User, user: User, reason: str) -> User:
     locked._change_reason = why  # type: ignore[attr-defined]
     locked.save()
     return locked
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the interface language ``user`` chose, for every browser they sign in from.
+
+    A preference, not trial data: it is stored without an audit-history row.
+    """
+    codes = sorted(code for code, _ in settings.LANGUAGES)
+    if language not in codes:
+        raise InputError(field="language", expected=f"one of {', '.join(codes)}", received=language)
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user

@@ -1,6 +1,8 @@
-"""Show times in the site's zone: the user's site, else the protocol's first site.
+"""Per-request display settings of the signed-in user.
 
-Timestamps are stored in UTC (settings.TIME_ZONE); this only changes how they are displayed.
+- Times in the site's zone: the user's site, else the protocol's first site. Timestamps are
+  stored in UTC (settings.TIME_ZONE); this only changes how they are displayed.
+- The language the user chose on their account, over the browser's cookie and headers.
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-__all__ = ["SiteTimeZoneMiddleware", "site_zone_for"]
+__all__ = ["SiteTimeZoneMiddleware", "UserLanguageMiddleware", "site_zone_for"]
 
 DEFAULT_ZONE = "Asia/Shanghai"
 
@@ -48,3 +50,18 @@ class SiteTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """Activates the language saved on the signed-in user's account (after LocaleMiddleware,
+    which has chosen from the cookie or the browser); an account without one keeps that choice."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "language", ""):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -1,7 +1,6 @@
 """URLs of the web pages: sign-in, dashboard, participants, audit history, language."""
 
 from django.urls import path
-from django.views.i18n import set_language
 
 from hepatrial.edc.web import views_audit, views_auth, views_dashboard, views_participant
 
@@ -10,7 +9,7 @@ urlpatterns = [
     path("logout/", views_auth.logout_view, name="logout"),
     path("password/", views_auth.password_change_view, name="password_change"),
     path("password/done/", views_auth.password_change_done_view, name="password_change_done"),
-    path("language/", set_language, name="set_language"),
+    path("language/", views_auth.language_switch, name="set_language"),
     path("", views_dashboard.dashboard, name="dashboard"),
     path("participants/", views_participant.participant_list, name="participant_list"),
     path(
