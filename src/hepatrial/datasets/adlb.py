@@ -52,7 +52,7 @@ def derive_adlb(
     Neither input is changed.
     """
     subjects = adsl.set_index("USUBJID")
-    records = pd.concat([_lb(tabulations), _rs(tabulations)], ignore_index=True)
+    records = _stack(_lb(tabulations), _rs(tabulations))
     records = records[records["USUBJID"].isin(subjects.index) & records["AVAL"].notna()].copy()
     for name in _CARRIED:
         records[name] = lookup(records["USUBJID"], subjects[name])
@@ -182,3 +182,17 @@ def _frame(records: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(
         ["USUBJID", "PARCAT1", "PARAMCD", "ADT", "SRCSEQ"], kind="stable"
     ).reset_index(drop=True)
+
+
+def _stack(labs: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Lab and score records in one frame. A column with no value in one part (scores carry no
+    reference range, say) must not decide the column's type, so each part drops its empty
+    columns before the concatenation, and a column empty in both keeps the labs' type."""
+    columns = list(dict.fromkeys([*labs.columns, *scores.columns]))
+    parts = [part.dropna(axis=1, how="all") for part in (labs, scores)]
+    stacked = pd.concat(parts, ignore_index=True)
+    for name in columns:
+        if name not in stacked.columns:
+            dtype = labs[name].dtype if name in labs.columns else scores[name].dtype
+            stacked[name] = pd.Series(pd.NA, index=stacked.index).astype(dtype)
+    return stacked[columns]
