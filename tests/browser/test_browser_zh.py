@@ -77,11 +77,13 @@ def _pages(participant: Any) -> dict[str, dict[str, str]]:
             "adverse_event": reverse("webforms:adverse_event", args=pid),
             "decompensation": reverse("webforms:decompensation", args=pid),
             "withdraw": reverse("webforms:withdraw", args=pid),
+            "transplant": reverse("webforms:liver_transplant", args=pid),
         },
         "investigator": {
             "eligibility": reverse("webforms:eligibility", args=pid),
             "casebook": reverse("webforms:casebook_sign", args=pid),
             "death": reverse("webforms:death", args=pid),
+            "unblind": reverse("webforms:unblind", args=pid),
         },
         "pharmacist": {
             "lots": reverse("webforms:lot_new"),

@@ -13,9 +13,11 @@ from hepatrial.edc.web.views_audit import HISTORY_MODELS
 from hepatrial.protocol import ROLES
 
 
-def _history_targets(journey: dict[str, Any]) -> dict[str, Any]:
-    """One record of each kind whose history has a page, from the journey."""
+def _history_targets(journey: dict[str, Any], users: dict[str, Any]) -> dict[str, Any]:
+    """One record of each kind whose history has a page, from the journey (plus a liver
+    transplant and an emergency unblinding, which the journey does not have)."""
     from hepatrial.edc.crfs.models import ClinicalAssessment, Demographics, DerivedScore, LabResult
+    from hepatrial.edc.outcomes.services import liver_transplant_record
     from hepatrial.edc.participants.models import (
         Consent,
         CriterionAttestation,
@@ -23,9 +25,16 @@ def _history_targets(journey: dict[str, Any]) -> dict[str, Any]:
         EligibilityAnswer,
         ScreeningFactValue,
     )
+    from hepatrial.edc.randomization.models import UnblindingRequest
+    from hepatrial.edc.randomization.services import unblinding_request
 
     participant = journey["participant"]
     mine = {"participant": participant}
+    transplant = liver_transplant_record(
+        user=users["coordinator"], participant=participant,
+        transplanted_on=journey["decompensation"].onset_on,
+    )  # fmt: skip
+    unblinding_request(user=users["investigator"], participant=participant, reason="Care.")
     return {
         "participants.participant": participant,
         "participants.consent": Consent.objects.get(**mine),
@@ -42,10 +51,12 @@ def _history_targets(journey: dict[str, Any]) -> dict[str, Any]:
         "crfs.derivedscore": DerivedScore.objects.filter(**mine).first(),
         "outcomes.decompensationevent": journey["decompensation"],
         "safety.adverseevent": journey["adverse_event"],
+        "outcomes.livertransplant": transplant,
+        "randomization.unblindingrequest": UnblindingRequest.objects.get(**mine),
     }
 
 
-def _pages(journey: dict[str, Any]) -> list[tuple[str, str | None]]:
+def _pages(journey: dict[str, Any], users: dict[str, Any]) -> list[tuple[str, str | None]]:
     """(URL, the action that opens it, or None for every signed-in user)."""
     pid = journey["participant"].pk
     pages: list[tuple[str, str | None]] = [
@@ -54,7 +65,7 @@ def _pages(journey: dict[str, Any]) -> list[tuple[str, str | None]]:
         (reverse("web:participant_list"), "participant.view"),
         (reverse("web:participant_detail", args=[pid]), "participant.view"),
     ]
-    for model, record in _history_targets(journey).items():
+    for model, record in _history_targets(journey, users).items():
         pages.append(
             (reverse("web:record_history", args=[model, record.pk]), HISTORY_MODELS[model])
         )
@@ -64,7 +75,7 @@ def _pages(journey: dict[str, Any]) -> list[tuple[str, str | None]]:
 def test_every_page_answers_each_role_as_the_permission_table_says(
     users: dict[str, Any], journey: dict[str, Any]
 ) -> None:
-    pages = _pages(journey)
+    pages = _pages(journey, users)
     exercised = {url.split("/")[2] for url, _ in pages if url.startswith("/history/")}
     # the journey's participant completes the study, so there is no death record to open
     assert exercised == set(HISTORY_MODELS) - {"outcomes.death"}
@@ -80,9 +91,11 @@ def test_every_page_answers_each_role_as_the_permission_table_says(
     assert wrong == []
 
 
-def test_an_anonymous_visitor_is_sent_to_the_login_page(journey: dict[str, Any]) -> None:
+def test_an_anonymous_visitor_is_sent_to_the_login_page(
+    users: dict[str, Any], journey: dict[str, Any]
+) -> None:
     client = Client()
-    for url, _ in _pages(journey):
+    for url, _ in _pages(journey, users):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("web:login") + "?next="), url

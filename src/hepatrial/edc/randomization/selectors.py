@@ -90,8 +90,9 @@ def unblinding_granted(*, user: Any, participant_id: Any) -> bool:
     )
 
 
-def unblinding_list(*, user: Any) -> list[dict[str, Any]]:
-    """Every emergency unblinding, for the whole trial team: who, when, for whom and why.
+def unblinding_list(*, user: Any, participant_id: Any = None) -> list[dict[str, Any]]:
+    """Every emergency unblinding (of one participant, if given), for the whole trial team: who,
+    when, for whom and why.
 
     The arm appears only where ``user`` may see that participant's allocation.
     """
@@ -101,6 +102,8 @@ def unblinding_list(*, user: Any) -> list[dict[str, Any]]:
     requests = UnblindingRequest.objects.select_related("participant", "requested_by").filter(
         voided=False
     )
+    if participant_id is not None:
+        requests = requests.filter(participant_id=participant_id)
     for request in requests.order_by("requested_at"):
         arm = allocation_arm_get(request.participant_id)
         row = {

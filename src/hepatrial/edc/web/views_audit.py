@@ -39,6 +39,7 @@ _HISTORY: Mapping[str, tuple[str, Promise]] = {
     "participants.eligibilityanswer": ("participant.view", _("eligibility answer")),
     "participants.disposition": ("participant.view", _("disposition")),
     "randomization.allocation": ("participant.view", _("randomization")),
+    "randomization.unblindingrequest": ("participant.view", _("emergency unblinding")),
     "dosing.infusion": ("participant.view", _("infusion")),
     "visits.visit": ("participant.view", _("visit")),
     "crfs.labresult": ("participant.view", _("lab result")),
@@ -47,6 +48,7 @@ _HISTORY: Mapping[str, tuple[str, Promise]] = {
     "crfs.derivedscore": ("participant.view", _("derived score")),
     "outcomes.decompensationevent": ("event.view", _("decompensation event")),
     "outcomes.death": ("event.view", _("death")),
+    "outcomes.livertransplant": ("event.view", _("liver transplant")),
     "safety.adverseevent": ("ae.view", _("adverse event")),
 }
 HISTORY_MODELS: Mapping[str, str] = {model: action for model, (action, _n) in _HISTORY.items()}

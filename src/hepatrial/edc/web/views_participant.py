@@ -21,14 +21,14 @@ from hepatrial.design.workflow import TRANSITIONS
 from hepatrial.edc.core.permissions import allowed
 from hepatrial.edc.crfs.selectors import lab_table
 from hepatrial.edc.dosing.selectors import infusion_list
-from hepatrial.edc.outcomes.models import Death
+from hepatrial.edc.outcomes.models import Death, LiverTransplant
 from hepatrial.edc.outcomes.selectors import decompensation_list
 from hepatrial.edc.participants.models import Consent
 from hepatrial.edc.participants.selectors import participant_get
 from hepatrial.edc.queries.models import OUTSTANDING
 from hepatrial.edc.queries.selectors import query_list
 from hepatrial.edc.randomization.models import Allocation
-from hepatrial.edc.randomization.selectors import allocation_get
+from hepatrial.edc.randomization.selectors import allocation_get, unblinding_list
 from hepatrial.edc.safety.selectors import adverse_event_list
 from hepatrial.edc.study.selectors import study_protocol
 from hepatrial.edc.visits.rules import scheduled_status
@@ -46,6 +46,7 @@ class _Action:
     action: str
     label: str | Promise
     transition: str | None = None  # shown only in the statuses this transition starts from
+    randomized: bool = False  # shown only once the participant is randomized
 
 
 ACTIONS = (
@@ -59,6 +60,8 @@ ACTIONS = (
     _Action("webforms:adverse_event", "ae.record", _("Adverse event")),
     _Action("webforms:death", "event.record", _("Death"), "die"),
     _Action("webforms:withdraw", "participant.status", _("Withdraw"), "withdraw"),
+    _Action("webforms:liver_transplant", "event.record", _("Liver transplant"), randomized=True),
+    _Action("webforms:unblind", "unblinding.request", _("Emergency unblinding"), randomized=True),
     _Action("webforms:query_raise", "query.raise", _("Raise a query")),
     _Action("webforms:casebook_sign", "casebook.sign", _("Sign the casebook")),
 )
@@ -114,9 +117,13 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _actions(user: Any, participant: dict[str, Any]) -> list[dict[str, Any]]:
+def _actions(user: Any, participant: dict[str, Any], *, randomized: bool) -> list[dict[str, Any]]:
     links = []
     for item in ACTIONS:
+        if item.randomized and not randomized:
+            continue
+        if item.url_name == "webforms:unblind" and participant.get("arm"):
+            continue  # the arm is already in front of this user: nothing to unblind
         if item.transition is not None:
             sources = TRANSITIONS[item.transition][0]
             if participant["status"] not in {s.value for s in sources}:
@@ -244,7 +251,7 @@ def participant_detail(request: HttpRequest, participant_id: Any) -> HttpRespons
         if allocation_id
         else None,
         "infusions": infusions,
-        "actions": _actions(user, participant),
+        "actions": _actions(user, participant, randomized=bool(allocation["randomized"])),
         "visits": _visits(user, pid, today),
         "labs": _labs(user, pid),
         "death": death if allowed(user, "event.view") else None,
@@ -260,6 +267,9 @@ def participant_detail(request: HttpRequest, participant_id: Any) -> HttpRespons
             {"event": event, "label": labels.get(event.event_type, event.event_type)}
             for event in decompensation_list(user=user, participant_id=pid)
         ]
+        context["transplants"] = LiverTransplant.objects.filter(participant_id=pid, voided=False)
+    if allowed(user, "unblinding.view"):
+        context["unblindings"] = unblinding_list(user=user, participant_id=pid)
     if allowed(user, "ae.view"):
         context["adverse_events"] = adverse_event_list(user=user, participant_id=pid)
     if allowed(user, "query.view"):

@@ -1,5 +1,5 @@
 """Forms of a participant's path to randomization: identify, consent, screening, eligibility,
-randomize, and the endings (withdrawal, death).
+randomize, emergency unblinding, and the endings (withdrawal, death, liver transplant).
 
 Field names are the services' argument names, so an error a service raises about a field lands
 next to that field. Choices come from the protocol, never from code.
@@ -22,8 +22,10 @@ __all__ = [
     "ConsentForm",
     "DeathForm",
     "IdentifyForm",
+    "LiverTransplantForm",
     "RandomizeForm",
     "ScreeningForm",
+    "UnblindingForm",
     "WithdrawForm",
     "date_field",
     "text_of",
@@ -192,6 +194,19 @@ class RandomizeForm(EntryForm):
     )
 
 
+class UnblindingForm(EntryForm):
+    reason = forms.CharField(
+        label=_("Why the participant's care needs the arm"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm that treating this participant needs the arm, and that this request is "
+            "recorded and sent to the trial team"
+        ),
+    )
+
+
 class WithdrawForm(EntryForm):
     withdrawn_on = date_field(_("Date withdrawn"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -205,3 +220,7 @@ class DeathForm(EntryForm):
     def __init__(self, *args: Any, sources: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = sources
+
+
+class LiverTransplantForm(EntryForm):
+    transplanted_on = date_field(_("Date of the liver transplant"))

@@ -1,7 +1,9 @@
-"""Events of follow-up: decompensation, adverse events (serious or not), death and withdrawal."""
+"""Events of follow-up: decompensation, adverse events (serious or not), death, withdrawal and
+liver transplant."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hepatrial.edc.webforms._common import participant_or_404, posted, require_role, run_service
+from hepatrial.edc.webforms._common import (
+    EntryForm,
+    participant_or_404,
+    posted,
+    require_role,
+    run_service,
+)
 from hepatrial.edc.webforms.forms_clinical import (
     AdverseEventForm,
     AdverseEventUpdateForm,
@@ -20,7 +28,12 @@ from hepatrial.edc.webforms.forms_clinical import (
     DecompensationForm,
     SaeReportForm,
 )
-from hepatrial.edc.webforms.forms_participants import DeathForm, WithdrawForm, text_of
+from hepatrial.edc.webforms.forms_participants import (
+    DeathForm,
+    LiverTransplantForm,
+    WithdrawForm,
+    text_of,
+)
 
 __all__ = [
     "adverse_event",
@@ -28,6 +41,7 @@ __all__ = [
     "death",
     "decompensation",
     "decompensation_edit",
+    "liver_transplant",
     "sae_report",
     "withdraw",
 ]
@@ -233,25 +247,45 @@ def sae_report(request: HttpRequest, ae_id: Any) -> HttpResponse:
     return _page(request, form, participant, title)
 
 
+def _participant_entry(
+    request: HttpRequest,
+    participant_id: Any,
+    *,
+    action: str,
+    form: Callable[[Any], EntryForm],
+    save: Callable[[Any, dict[str, Any]], Any],
+    saved: str,
+    title: str,
+) -> HttpResponse:
+    """One form about one participant, saved by one service call: the shape of death,
+    withdrawal and liver transplant."""
+    require_role(request, action)
+    participant = participant_or_404(request, participant_id)
+    bound = form(posted(request))
+    if request.method == "POST" and bound.is_valid():
+        values = bound.cleaned_data
+        if run_service(bound, lambda: save(participant, values)) is not None:
+            messages.success(request, saved)
+            return _detail(participant)
+    return _page(request, bound, participant, title)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def death(request: HttpRequest, participant_id: Any) -> HttpResponse:
     from hepatrial.edc.outcomes.models import Death
     from hepatrial.edc.outcomes.services import death_record
 
-    require_role(request, "event.record")
-    participant = participant_or_404(request, participant_id)
     sources = [("", "—"), *((v, _(v)) for v in Death.Source.values)]
-    form = DeathForm(posted(request), sources=sources)
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: death_record(user=request.user, participant=participant, **form.cleaned_data),
-        )
-        if done is not None:
-            messages.success(request, _("Death recorded; the scheduled visits are ended."))
-            return _detail(participant)
-    return _page(request, form, participant, _("Death"))
+    return _participant_entry(
+        request,
+        participant_id,
+        action="event.record",
+        form=lambda data: DeathForm(data, sources=sources),
+        save=lambda who, values: death_record(user=request.user, participant=who, **values),
+        saved=_("Death recorded; the scheduled visits are ended."),
+        title=_("Death"),
+    )
 
 
 @login_required
@@ -259,17 +293,31 @@ def death(request: HttpRequest, participant_id: Any) -> HttpResponse:
 def withdraw(request: HttpRequest, participant_id: Any) -> HttpResponse:
     from hepatrial.edc.participants.services import participant_withdraw
 
-    require_role(request, "participant.status")
-    participant = participant_or_404(request, participant_id)
-    form = WithdrawForm(posted(request), initial={"withdrawn_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: participant_withdraw(
-                user=request.user, participant=participant, **form.cleaned_data
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Participant withdrawn."))
-            return _detail(participant)
-    return _page(request, form, participant, _("Withdrawal"))
+    return _participant_entry(
+        request,
+        participant_id,
+        action="participant.status",
+        form=lambda data: WithdrawForm(data, initial={"withdrawn_on": timezone.localdate()}),
+        save=lambda who, values: participant_withdraw(user=request.user, participant=who, **values),
+        saved=_("Participant withdrawn."),
+        title=_("Withdrawal"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def liver_transplant(request: HttpRequest, participant_id: Any) -> HttpResponse:
+    """A liver transplant: an intercurrent event (docs/analysis.md); follow-up goes on."""
+    from hepatrial.edc.outcomes.services import liver_transplant_record
+
+    return _participant_entry(
+        request,
+        participant_id,
+        action="event.record",
+        form=LiverTransplantForm,
+        save=lambda who, values: liver_transplant_record(
+            user=request.user, participant=who, **values
+        ),
+        saved=_("Liver transplant recorded; follow-up continues."),
+        title=_("Liver transplant"),
+    )
