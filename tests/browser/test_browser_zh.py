@@ -57,11 +57,13 @@ def _pages(participant: Any) -> dict[str, dict[str, str]]:
 
     from hepatrial.edc.crfs.models import LabResult
     from hepatrial.edc.queries.models import Query
+    from hepatrial.edc.safety.models import AdverseEvent
     from hepatrial.edc.visits.models import Visit
 
     w1 = Visit.objects.get(participant=participant, code="W1")
     lab = LabResult.objects.filter(visit=w1, voided=False).order_by("code").first()
     query = Query.objects.filter(participant=participant, rule="manual").first()
+    fever = AdverseEvent.objects.filter(participant=participant).first()
     pid = [participant.pk]
     return {
         "coordinator": {
@@ -78,6 +80,8 @@ def _pages(participant: Any) -> dict[str, dict[str, str]]:
             "decompensation": reverse("webforms:decompensation", args=pid),
             "withdraw": reverse("webforms:withdraw", args=pid),
             "transplant": reverse("webforms:liver_transplant", args=pid),
+            "unscheduled_visit": reverse("webforms:unscheduled_visit", args=pid),
+            "ae_void": reverse("webforms:void", args=["adverse-event", fever.pk]),
         },
         "investigator": {
             "eligibility": reverse("webforms:eligibility", args=pid),

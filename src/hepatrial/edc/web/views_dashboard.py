@@ -108,4 +108,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["sae_due"] = [
             due for due in sae_reports_due(now=now) if site is None or due.site_code == site
         ]
+        context["sae_report"] = allowed(user, "sae.report")
     return render(request, "web/dashboard.html", context)

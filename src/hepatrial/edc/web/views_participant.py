@@ -46,7 +46,7 @@ class _Action:
     action: str
     label: str | Promise
     transition: str | None = None  # shown only in the statuses this transition starts from
-    randomized: bool = False  # shown only once the participant is randomized
+    after: str | None = None  # "randomization" or "infusion": shown only once that happened
 
 
 ACTIONS = (
@@ -60,8 +60,13 @@ ACTIONS = (
     _Action("webforms:adverse_event", "ae.record", _("Adverse event")),
     _Action("webforms:death", "event.record", _("Death"), "die"),
     _Action("webforms:withdraw", "participant.status", _("Withdraw"), "withdraw"),
-    _Action("webforms:liver_transplant", "event.record", _("Liver transplant"), randomized=True),
-    _Action("webforms:unblind", "unblinding.request", _("Emergency unblinding"), randomized=True),
+    _Action("webforms:unscheduled_visit", "visit.record", _("Unscheduled visit"), after="infusion"),
+    _Action(
+        "webforms:liver_transplant", "event.record", _("Liver transplant"), after="randomization"
+    ),
+    _Action(
+        "webforms:unblind", "unblinding.request", _("Emergency unblinding"), after="randomization"
+    ),
     _Action("webforms:query_raise", "query.raise", _("Raise a query")),
     _Action("webforms:casebook_sign", "casebook.sign", _("Sign the casebook")),
 )
@@ -85,6 +90,23 @@ def _url(user: Any, url_name: str, action: str, *args: Any) -> str | None:
         return reverse(url_name, args=args)
     except NoReverseMatch:
         return None
+
+
+def _links(*candidates: tuple[str | None, str | Promise]) -> list[dict[str, Any]]:
+    """The links among ``candidates`` (url or None, label) that the reader may follow."""
+    return [{"url": url, "label": label} for url, label in candidates if url]
+
+
+def _ae_links(user: Any, ae: Any) -> list[dict[str, Any]]:
+    report_due = ae.serious and ae.reported_at is None
+    return _links(
+        (_url(user, "webforms:adverse_event_edit", "ae.record", ae.id), _("update")),
+        (_url(user, "webforms:void", "ae.record", "adverse-event", ae.id), _("void")),
+        (
+            _url(user, "webforms:sae_report", "sae.report", ae.id) if report_due else None,
+            _("record the SAE report as sent"),
+        ),
+    )
 
 
 def _history(model: str, record_id: Any) -> str:
@@ -118,9 +140,10 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 
 
 def _actions(user: Any, participant: dict[str, Any], *, randomized: bool) -> list[dict[str, Any]]:
+    reached = {"randomization": randomized, "infusion": participant["day0"] is not None}
     links = []
     for item in ACTIONS:
-        if item.randomized and not randomized:
+        if item.after is not None and not reached[item.after]:
             continue
         if item.url_name == "webforms:unblind" and participant.get("arm"):
             continue  # the arm is already in front of this user: nothing to unblind
@@ -264,14 +287,26 @@ def participant_detail(request: HttpRequest, participant_id: Any) -> HttpRespons
     if allowed(user, "event.view"):
         labels = {event.code: event.label for event in study_protocol().measures.events}
         context["events"] = [
-            {"event": event, "label": labels.get(event.event_type, event.event_type)}
+            {
+                "event": event,
+                "label": labels.get(event.event_type, event.event_type),
+                "links": _links(
+                    (_url(user, "webforms:decompensation_edit", "event.record", event.id),
+                     _("correct")),
+                    (_url(user, "webforms:void", "event.record", "decompensation", event.id),
+                     _("void")),
+                ),
+            }
             for event in decompensation_list(user=user, participant_id=pid)
-        ]
+        ]  # fmt: skip
         context["transplants"] = LiverTransplant.objects.filter(participant_id=pid, voided=False)
     if allowed(user, "unblinding.view"):
         context["unblindings"] = unblinding_list(user=user, participant_id=pid)
     if allowed(user, "ae.view"):
-        context["adverse_events"] = adverse_event_list(user=user, participant_id=pid)
+        context["adverse_events"] = [
+            {"ae": ae, "links": _ae_links(user, ae)}
+            for ae in adverse_event_list(user=user, participant_id=pid)
+        ]
     if allowed(user, "query.view"):
         queries = query_list(user=user, participant_id=pid)
         outstanding = {status.value for status in OUTSTANDING}

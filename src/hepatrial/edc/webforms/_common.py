@@ -12,9 +12,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,7 @@ __all__ = [
     "CONFLICT_TEXT",
     "EntryForm",
     "ReasonMixin",
+    "participant_entry",
     "participant_or_404",
     "posted",
     "require_role",
@@ -144,3 +147,32 @@ def run_service(form: EntryForm, call: Callable[[], T]) -> T | None:
     except HepatrialError as error:
         form.add_service_error(error)
         return None
+
+
+def participant_entry(
+    request: HttpRequest,
+    participant_id: Any,
+    *,
+    action: str,
+    form: Callable[[Any], EntryForm],
+    save: Callable[[Any, dict[str, Any]], Any],
+    saved: str,
+    title: str,
+    then: Callable[[Any, Any], HttpResponse] | None = None,
+) -> HttpResponse:
+    """One form about one participant, saved by one service call (death, withdrawal, liver
+    transplant, unscheduled visit): ``save(participant, cleaned_data)``; on success, the
+    message ``saved`` and ``then(participant, result)`` (default: the participant's page)."""
+    require_role(request, action)
+    participant = participant_or_404(request, participant_id)
+    bound = form(posted(request))
+    if request.method == "POST" and bound.is_valid():
+        values = bound.cleaned_data
+        result = run_service(bound, lambda: save(participant, values))
+        if result is not None:
+            messages.success(request, saved)
+            if then is not None:
+                return then(participant, result)
+            return redirect("web:participant_detail", participant_id=participant.pk)
+    context = {"form": bound, "participant": participant, "title": title}
+    return render(request, "webforms/form.html", context)

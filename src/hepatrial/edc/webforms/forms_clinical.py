@@ -33,8 +33,10 @@ __all__ = [
     "LabPanelForm",
     "LotForm",
     "SaeReportForm",
+    "UnscheduledVisitForm",
     "VisitCorrectForm",
     "VisitForm",
+    "VoidForm",
 ]
 
 SEVERITY = [("", "—"), *((v, _(v)) for v in Severity.values)]
@@ -103,6 +105,25 @@ class VisitForm(EntryForm):
 
 class VisitCorrectForm(ReasonMixin, EntryForm):
     actual_date = date_field(_("Visit date"))
+
+
+class UnscheduledVisitForm(EntryForm):
+    actual_date = date_field(_("Visit date"))
+    reason = forms.CharField(
+        label=_("Why the participant came outside the schedule"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class VoidForm(EntryForm):
+    """Void a record entered in error: it leaves the lists and the analysis, never the trail."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why this record was entered in error"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required; it is kept in the audit trail."),
+    )
 
 
 class LabPanelForm(EntryForm):

@@ -11,6 +11,7 @@ from hepatrial.edc.webforms import (
     views_screening,
     views_study,
     views_visit,
+    views_void,
 )
 
 P = "participants/<uuid:participant_id>"
@@ -26,6 +27,7 @@ urlpatterns = [
     path("lots/", views_infusion.lot_list, name="lot_new"),
     path(f"{P}/infusion/", views_infusion.infusion, name="infusion"),
     path(f"{P}/infusion/preview/", views_infusion.infusion_preview, name="infusion_preview"),
+    path(f"{P}/unscheduled-visit/", views_visit.unscheduled_visit, name="unscheduled_visit"),
     path("visits/<uuid:visit_id>/", views_visit.visit, name="visit"),
     path("visits/<uuid:visit_id>/labs/", views_visit.labs, name="labs"),
     path("visits/<uuid:visit_id>/labs/preview/", views_visit.labs_preview, name="labs_preview"),
@@ -50,6 +52,7 @@ urlpatterns = [
     path("queries/<uuid:query_id>/", views_queries.query_detail, name="query"),
     path(f"{P}/query/", views_queries.query_raise, name="query_raise"),
     path("monitor/", views_queries.monitor, name="monitor"),
+    path("void/<slug:kind>/<uuid:record_id>/", views_void.void, name="void"),
     path(f"{P}/sign/", views_casebook.casebook_sign, name="casebook_sign"),
     path("study/lock/", views_study.study_lock, name="study_lock"),
 ]

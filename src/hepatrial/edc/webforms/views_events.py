@@ -3,7 +3,6 @@ liver transplant."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hepatrial.edc.webforms._common import (
-    EntryForm,
+    participant_entry,
     participant_or_404,
     posted,
     require_role,
@@ -247,29 +246,6 @@ def sae_report(request: HttpRequest, ae_id: Any) -> HttpResponse:
     return _page(request, form, participant, title)
 
 
-def _participant_entry(
-    request: HttpRequest,
-    participant_id: Any,
-    *,
-    action: str,
-    form: Callable[[Any], EntryForm],
-    save: Callable[[Any, dict[str, Any]], Any],
-    saved: str,
-    title: str,
-) -> HttpResponse:
-    """One form about one participant, saved by one service call: the shape of death,
-    withdrawal and liver transplant."""
-    require_role(request, action)
-    participant = participant_or_404(request, participant_id)
-    bound = form(posted(request))
-    if request.method == "POST" and bound.is_valid():
-        values = bound.cleaned_data
-        if run_service(bound, lambda: save(participant, values)) is not None:
-            messages.success(request, saved)
-            return _detail(participant)
-    return _page(request, bound, participant, title)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def death(request: HttpRequest, participant_id: Any) -> HttpResponse:
@@ -277,7 +253,7 @@ def death(request: HttpRequest, participant_id: Any) -> HttpResponse:
     from hepatrial.edc.outcomes.services import death_record
 
     sources = [("", "—"), *((v, _(v)) for v in Death.Source.values)]
-    return _participant_entry(
+    return participant_entry(
         request,
         participant_id,
         action="event.record",
@@ -293,7 +269,7 @@ def death(request: HttpRequest, participant_id: Any) -> HttpResponse:
 def withdraw(request: HttpRequest, participant_id: Any) -> HttpResponse:
     from hepatrial.edc.participants.services import participant_withdraw
 
-    return _participant_entry(
+    return participant_entry(
         request,
         participant_id,
         action="participant.status",
@@ -310,7 +286,7 @@ def liver_transplant(request: HttpRequest, participant_id: Any) -> HttpResponse:
     """A liver transplant: an intercurrent event (docs/analysis.md); follow-up goes on."""
     from hepatrial.edc.outcomes.services import liver_transplant_record
 
-    return _participant_entry(
+    return participant_entry(
         request,
         participant_id,
         action="event.record",

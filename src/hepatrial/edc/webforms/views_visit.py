@@ -18,7 +18,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hepatrial.edc.webforms._common import participant_or_404, posted, require_role, run_service
+from hepatrial.edc.webforms._common import (
+    participant_entry,
+    participant_or_404,
+    posted,
+    require_role,
+    run_service,
+)
 from hepatrial.edc.webforms.forms_clinical import (
     AssessmentCorrectForm,
     AssessmentForm,
@@ -26,13 +32,22 @@ from hepatrial.edc.webforms.forms_clinical import (
     DemographicsForm,
     LabCorrectForm,
     LabPanelForm,
+    UnscheduledVisitForm,
     VisitCorrectForm,
     VisitForm,
 )
 from hepatrial.edc.webforms.forms_participants import text_of
 from hepatrial.edc.webforms.previews import lab_preview
 
-__all__ = ["assessment", "demographics", "lab_edit", "labs", "labs_preview", "visit"]
+__all__ = [
+    "assessment",
+    "demographics",
+    "lab_edit",
+    "labs",
+    "labs_preview",
+    "unscheduled_visit",
+    "visit",
+]
 
 
 def _visit(request: HttpRequest, visit_id: Any) -> Any:
@@ -370,4 +385,24 @@ def demographics(request: HttpRequest, participant_id: Any) -> HttpResponse:
             "title": _("Demographics"),
             "submit": _("Save"),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unscheduled_visit(request: HttpRequest, participant_id: Any) -> HttpResponse:
+    """A visit outside the schedule (after day 0), with why; its labs are entered next."""
+    from hepatrial.edc.visits.services import visit_unscheduled_create
+
+    return participant_entry(
+        request,
+        participant_id,
+        action="visit.record",
+        form=UnscheduledVisitForm,
+        save=lambda who, values: visit_unscheduled_create(
+            user=request.user, participant=who, **values
+        ),
+        saved=_("Unscheduled visit recorded; enter its labs below."),
+        title=_("Unscheduled visit"),
+        then=lambda _participant, visit: _labs_page(visit),
     )
