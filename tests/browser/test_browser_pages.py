@@ -115,6 +115,8 @@ def test_user_guide_pages_for_each_role(
         page = login(role)
         page.goto(f"{live_study.url}{path}")
         assert page.locator("main h1").count() == 1
+        # nothing runs off the right edge of a 1280-pixel window (the buttons wrap)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
         docs_copy(shot(page, name), name)
     page = login("coordinator")
     page.goto(f"{live_study.url}/participants/{first.pk}/")
