@@ -15,7 +15,7 @@ A random-intercept model is the compound-symmetry MMRM when the intercept varian
 so the two last rows estimate the same thing. hepatrial's planned MMRM (unstructured, with
 Satterthwaite df) is timed as an extra row with no baseline. ``run_plan`` end to end is timed when
 ``hepatrial.simulate`` can produce tabulations: on 22 participants always, on 10,000 with
-``--plan-large`` (minutes, mostly outside the statistics; see docs/performance.md). BLAS runs
+``--plan-large`` (about 80 s, mostly outside the statistics; see docs/performance.md). BLAS runs
 single-threaded for both pipelines (``--blas-threads``): the matrices are tiny and threads only
 contend on a shared machine.
 
@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--plan-large",
         action="store_true",
-        help="also time run_plan on 10,000 simulated participants (about 10 minutes)",
+        help="also time run_plan on 10,000 simulated participants (about 80 s)",
     )
     args = parser.parse_args(argv)
     sizes = (22, 1_000) if args.quick else (22, 10_000)
